@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class AdminThemeConfig(AppConfig):
+    name = "admin_theme"

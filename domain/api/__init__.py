@@ -1,0 +1,1 @@
+"""Ninja routers: thin adapters from HTTP to services and selectors."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DomainConfig(AppConfig):
+    name = "domain"
+    verbose_name = "Clinic"
+    default_auto_field = "django.db.models.BigAutoField"

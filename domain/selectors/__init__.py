@@ -1,0 +1,1 @@
+"""Read-side queries shared by the API, the pages and the dashboards."""

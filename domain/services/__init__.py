@@ -1,0 +1,1 @@
+"""The only code that changes data. Each public function is one transaction."""

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import path
+
+from project.api import api
+from project.health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,3 @@
+"""Websocket routes; the consumers behind them live in this package."""
+
+websocket_urlpatterns: list = []
