@@ -17,6 +17,20 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 # Event names used by the services. Subscribers may listen to any of them.
+# Payloads are JSON-ready (ids and ISO 8601 instants as strings):
+#   appointment.booked          appointment_id, doctor_id, patient_id, start, end,
+#                               status
+#   appointment.cancelled       the same, plus cancelled_by_id, reason
+#   appointment.rescheduled     appointment_id, previous_id, doctor_id, patient_id,
+#                               start, end, previous_start, previous_end, status
+#   appointment.status_changed  appointment_id, doctor_id, patient_id, start, end,
+#                               status, previous_status
+#   availability.changed        doctor_id, date_from, date_to (doctor-local dates)
+#   waitlist.offer_made         offer_id, doctor_id, patient_id, start, end,
+#                               expires_at
+#   waitlist.offer_ended        offer_id, doctor_id, patient_id, start, end, status
+#   queue.changed               doctor_id, date (doctor-local date)
+#   user.registered             user_id
 APPOINTMENT_BOOKED = "appointment.booked"
 APPOINTMENT_CANCELLED = "appointment.cancelled"
 APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
