@@ -52,3 +52,15 @@ def bearer(user) -> dict[str, str]:
     """Authorization header for ``user`` with a fresh access token."""
     token = RefreshToken.for_user(user).access_token
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Pages render {% static %}; the manifest storage used outside debug needs
+    # collectstatic, which tests do not run.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }

@@ -3,7 +3,14 @@
 import itertools
 from datetime import date
 
-from domain.models import DoctorProfile, PatientProfile, Role, Specialization, User
+from domain.models import (
+    Appointment,
+    DoctorProfile,
+    PatientProfile,
+    Role,
+    Specialization,
+    User,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
@@ -46,3 +53,18 @@ def make_doctor(*, user_fields: dict | None = None, **profile) -> DoctorProfile:
     profile.setdefault("license_number", f"LIC-{n:05d}")
     profile.setdefault("time_zone", "Europe/London")
     return DoctorProfile.objects.create(user=user, **profile)
+
+
+def make_appointment(
+    *, doctor: DoctorProfile, patient: User, start, minutes: int = 30, **fields
+) -> Appointment:
+    from datetime import timedelta
+
+    fields.setdefault("booked_at", start - timedelta(days=3))
+    return Appointment.objects.create(
+        doctor=doctor,
+        patient=patient,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        **fields,
+    )

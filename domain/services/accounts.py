@@ -21,7 +21,7 @@ from domain.models import (
     Specialization,
     User,
 )
-from domain.permissions import require_doctor_manager
+from domain.permissions import require_admin, require_doctor_manager
 from domain.services.audit import audit_record
 from domain.validators import validate_not_future, validate_time_zone
 
@@ -248,4 +248,35 @@ def doctor_update(
             )
     except IntegrityError as exc:
         raise _integrity_to_conflict(exc) from exc
+    return doctor
+
+
+def doctor_set_active(
+    doctor_id: int,
+    *,
+    active: bool,
+    actor: User,
+    context: RequestContext,
+) -> DoctorProfile:
+    """Show or hide a doctor from search and booking (admins only)."""
+    require_admin(actor)
+    with transaction.atomic():
+        doctor = (
+            DoctorProfile.objects.select_for_update()
+            .select_related("user")
+            .filter(pk=doctor_id)
+            .first()
+        )
+        if doctor is None:
+            raise NotFound("Doctor")
+        if doctor.is_active != active:
+            doctor.is_active = active
+            doctor.save(update_fields=["is_active", "updated_at"])
+            audit_record(
+                "doctor.activated" if active else "doctor.deactivated",
+                actor=actor,
+                context=context,
+                target=doctor,
+            )
+    logger.info("doctor active=%s doctor_id=%s by=%s", active, doctor_id, actor.pk)
     return doctor
