@@ -45,9 +45,7 @@ def make_doctor(*, user_fields: dict | None = None, **profile) -> DoctorProfile:
     n = next(_counter)
     user = make_user(
         role=Role.DOCTOR,
-        first_name="Ada",
-        last_name=f"Doctor{n}",
-        **(user_fields or {}),
+        **{"first_name": "Ada", "last_name": f"Doctor{n}", **(user_fields or {})},
     )
     profile.setdefault("specialization", make_specialization())
     profile.setdefault("license_number", f"LIC-{n:05d}")

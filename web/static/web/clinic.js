@@ -1,0 +1,2 @@
+// Enhancements only: every page works without this file.
+"use strict";

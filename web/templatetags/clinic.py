@@ -1,0 +1,31 @@
+"""Small template helpers: local times, initials, star ratings."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def in_zone(value: datetime | None, zone: str) -> datetime | None:
+    """The instant in the given IANA zone (a doctor's wall-clock time)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(zone))
+
+
+@register.filter
+def initials(user) -> str:
+    """One or two letters standing in for a missing photo."""
+    parts = [user.first_name, user.last_name]
+    letters = "".join(part[0] for part in parts if part)
+    return (letters or user.username[:1]).upper()
+
+
+@register.filter
+def stars(rating) -> str:
+    """A rating out of five as filled and empty stars, for sighted readers."""
+    filled = round(float(rating or 0))
+    return "★" * filled + "☆" * (5 - filled)
