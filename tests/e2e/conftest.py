@@ -1,12 +1,13 @@
 """A real app server (uvicorn, ASGI, websockets) and headless Chromium.
 
-The server runs in its own process on port 8171 against a fresh SQLite database
-in a temporary folder, with mail written to files the tests read. Tests save
-screenshots under ``test-artifacts/``.
+The server runs in its own process on a free port (or ``E2E_PORT``) against a
+fresh SQLite database in a temporary folder, with mail written to files the
+tests read. Tests save screenshots under ``test-artifacts/``.
 """
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -16,8 +17,6 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-PORT = int(os.environ.get("E2E_PORT", "8171"))
-BASE_URL = f"http://127.0.0.1:{PORT}"
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -37,6 +36,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("e2e"):
             item.add_marker(skip)
+
+
+def _free_port() -> int:
+    """``E2E_PORT``, or a port the system has free: parallel runs must not collide."""
+    if os.environ.get("E2E_PORT"):
+        return int(os.environ["E2E_PORT"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def _server_env(tmp: Path) -> dict[str, str]:
@@ -60,9 +68,9 @@ def _server_env(tmp: Path) -> dict[str, str]:
 class Server:
     """The running app: its address, its outbox and a way to seed records."""
 
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], url: str) -> None:
         self.env = env
-        self.url = BASE_URL
+        self.url = url
         self.mail_dir = Path(env["E2E_MAIL_DIR"])
 
     def seed(self, kind: str, name: str) -> dict:
@@ -87,13 +95,13 @@ class Server:
         raise AssertionError(f"no mail to {address}")
 
 
-def _wait_until_up(process: subprocess.Popen, timeout: float = 30) -> None:
+def _wait_until_up(process: subprocess.Popen, url: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the app server exited during start-up")
         try:
-            with urllib.request.urlopen(f"{BASE_URL}/healthz", timeout=1) as reply:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as reply:
                 if reply.status == 200:
                     return
         except OSError:
@@ -113,6 +121,8 @@ def server(tmp_path_factory):
         check=True,
         timeout=120,
     )
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen(
         [
@@ -123,7 +133,7 @@ def server(tmp_path_factory):
             "--host",
             "127.0.0.1",
             "--port",
-            str(PORT),
+            str(port),
             "--log-level",
             "warning",
         ],
@@ -133,8 +143,8 @@ def server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_until_up(process)
-        yield Server(env)
+        _wait_until_up(process, url)
+        yield Server(env, url)
     finally:
         process.terminate()
         try:
