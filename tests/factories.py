@@ -1,10 +1,15 @@
 """Small factories: each builds a valid object with overridable fields."""
 
+import functools
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from domain.models import (
     Appointment,
+    AppointmentStatus,
     DoctorProfile,
     PatientProfile,
     Role,
@@ -16,6 +21,12 @@ PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)
 
 
+@functools.cache
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hashing once keeps the suite fast.
+    return make_password(PASSWORD)
+
+
 def make_user(
     *, username: str | None = None, role: str = Role.PATIENT, **fields
 ) -> User:
@@ -24,7 +35,7 @@ def make_user(
     fields.setdefault("email", f"{username}@example.com")
     fields.setdefault("email_verified", True)
     user = User(username=username, role=role, **fields)
-    user.set_password(PASSWORD)
+    user.password = _password_hash()
     user.save()
     return user
 
@@ -54,15 +65,24 @@ def make_doctor(*, user_fields: dict | None = None, **profile) -> DoctorProfile:
 
 
 def make_appointment(
-    *, doctor: DoctorProfile, patient: User, start, minutes: int = 30, **fields
+    *,
+    patient: User | None = None,
+    doctor: DoctorProfile | None = None,
+    start: datetime | None = None,
+    minutes: int = 30,
+    status: str = AppointmentStatus.CONFIRMED,
+    **fields,
 ) -> Appointment:
-    from datetime import timedelta
-
-    fields.setdefault("booked_at", start - timedelta(days=3))
+    """An appointment written directly (no booking rules), by default in 3 days."""
+    start = start or (timezone.now() + timedelta(days=3)).replace(
+        second=0, microsecond=0
+    )
+    fields.setdefault("booked_at", start - timedelta(days=7))
     return Appointment.objects.create(
-        doctor=doctor,
-        patient=patient,
+        patient=patient or make_patient(),
+        doctor=doctor or make_doctor(),
         start=start,
         end=start + timedelta(minutes=minutes),
+        status=status,
         **fields,
     )
