@@ -5,3 +5,8 @@ class DomainConfig(AppConfig):
     name = "domain"
     verbose_name = "Clinic"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from domain import notifications
+
+        notifications.connect()

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 #   waitlist.offer_ended        offer_id, doctor_id, patient_id, start, end, status
 #   queue.changed               doctor_id, date (doctor-local date)
 #   user.registered             user_id
+#   user.verification_requested user_id (a re-sent verification mail)
+#   user.password_reset_requested user_id
 APPOINTMENT_BOOKED = "appointment.booked"
 APPOINTMENT_CANCELLED = "appointment.cancelled"
 APPOINTMENT_RESCHEDULED = "appointment.rescheduled"
@@ -40,6 +42,8 @@ OFFER_MADE = "waitlist.offer_made"
 OFFER_ENDED = "waitlist.offer_ended"
 QUEUE_CHANGED = "queue.changed"
 USER_REGISTERED = "user.registered"
+VERIFICATION_REQUESTED = "user.verification_requested"
+PASSWORD_RESET_REQUESTED = "user.password_reset_requested"
 
 
 @dataclass(frozen=True)
