@@ -12,7 +12,17 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja_extra.exceptions import APIException
 
-from domain.api import auth, doctors, me, specializations
+from domain.api import (
+    account,
+    auth,
+    calendar,
+    doctors,
+    feedback,
+    me,
+    profile,
+    specializations,
+)
+from domain.api import reports as report_routes
 from domain.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -34,6 +44,12 @@ api.add_router("/auth", auth.router)
 api.add_router("/me", me.router)
 api.add_router("/specializations", specializations.router)
 api.add_router("/doctors", doctors.router)
+api.add_router("/auth", account.router)
+api.add_router("/me/profile", profile.router)
+api.add_router("/appointments", calendar.router)
+api.add_router("/feedback", feedback.router)
+api.add_router("/doctors", feedback.doctor_router)
+api.add_router("/reports", report_routes.router)
 
 
 def _error(request: HttpRequest, status: int, detail, code: str) -> HttpResponse:

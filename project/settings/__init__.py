@@ -202,12 +202,33 @@ STATIC_ROOT = DATA_DIR / "static"
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 PRIVATE_FILES_ROOT = DATA_DIR / "private"
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
+PRIVATE_STORAGE_BUCKET = env_str("PRIVATE_STORAGE_BUCKET")
+if PRIVATE_STORAGE_BUCKET:
+    # S3-compatible object storage (django-storages, the ``s3`` extra). Files
+    # stay private: no public ACL, and nothing hands out their URLs; downloads
+    # go through the authorised endpoint.
+    _private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_BUCKET,
+            "endpoint_url": env_str("PRIVATE_STORAGE_ENDPOINT_URL") or None,
+            "region_name": env_str("PRIVATE_STORAGE_REGION") or None,
+            "access_key": env_str("PRIVATE_STORAGE_ACCESS_KEY") or None,
+            "secret_key": env_str("PRIVATE_STORAGE_SECRET_KEY") or None,
+            "location": env_str("PRIVATE_STORAGE_PREFIX", "private"),
+            "default_acl": "private",
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+else:
+    _private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_FILES_ROOT, "base_url": None},
-    },
+    }
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -262,6 +283,20 @@ UNFOLD = {
         "navigation": "admin_theme.navigation.sidebar",
     },
 }
+
+# --- Care: verification, reminders, uploads ---------------------------------
+
+# How long an e-mail verification link stays valid.
+EMAIL_VERIFICATION_MAX_AGE_HOURS = env_int("EMAIL_VERIFICATION_MAX_AGE_HOURS", 72)
+# Password reset links (Django's token generator) expire after this long.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+# Reminders go out this long before the visit; the sweep catches any missed.
+REMINDER_LEAD_HOURS = env_int("REMINDER_LEAD_HOURS", 24)
+REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 15)
+REPORT_MAX_BYTES = env_int("REPORT_MAX_BYTES", 10 * 1024 * 1024)
+PROFILE_PHOTO_MAX_BYTES = env_int("PROFILE_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+# Longest side of a stored profile photo, in pixels.
+PROFILE_PHOTO_MAX_SIDE = env_int("PROFILE_PHOTO_MAX_SIDE", 512)
 
 # --- Locale -----------------------------------------------------------------
 
