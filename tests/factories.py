@@ -4,6 +4,7 @@ import functools
 import itertools
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
@@ -22,9 +23,14 @@ _counter = itertools.count(1)
 
 
 @functools.cache
-def _password_hash() -> str:
-    # Argon2 is slow on purpose; hashing once keeps the suite fast.
+def _hash_with(hasher: str) -> str:
     return make_password(PASSWORD)
+
+
+def _password_hash() -> str:
+    # Argon2 is slow on purpose; hashing once per configured hasher keeps the
+    # suite fast (some tests switch to a faster hasher).
+    return _hash_with(settings.PASSWORD_HASHERS[0])
 
 
 def make_user(
