@@ -10,6 +10,7 @@ class ClinicAdminSite(UnfoldAdminSite):
     site_title = "Clinic admin"
     site_header = "Clinic"
     index_title = "Dashboard"
+    index_template = "admin_theme/dashboard.html"
 
     def has_permission(self, request: HttpRequest) -> bool:
         # is_staff alone is not enough: a doctor or patient flagged staff by

@@ -14,6 +14,7 @@ from ninja_extra.exceptions import APIException
 
 from domain.api import (
     account,
+    analytics,
     auth,
     calendar,
     doctors,
@@ -50,6 +51,7 @@ api.add_router("/appointments", calendar.router)
 api.add_router("/feedback", feedback.router)
 api.add_router("/doctors", feedback.doctor_router)
 api.add_router("/reports", report_routes.router)
+api.add_router("/analytics", analytics.router)
 
 
 def _error(request: HttpRequest, status: int, detail, code: str) -> HttpResponse:

@@ -189,6 +189,11 @@ class Appointment(models.Model):
             models.Index(fields=["patient", "start"], name="appt_patient_start_idx"),
             models.Index(fields=["status"], name="appt_status_idx"),
             models.Index(fields=["booked_at"], name="appt_booked_at_idx"),
+            # Clinic-wide figures by day (the dashboard) read a date range
+            # across all doctors; status and doctor make the counts covered.
+            models.Index(
+                fields=["start", "status", "doctor"], name="appt_start_status_idx"
+            ),
         ]
 
     def __str__(self) -> str:

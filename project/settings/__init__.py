@@ -262,6 +262,7 @@ UNFOLD = {
     "SHOW_HISTORY": True,
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "admin_theme.callbacks.environment",
+    "DASHBOARD_CALLBACK": "admin_theme.dashboard.dashboard_callback",
     "COLORS": {
         "primary": {
             "50": "oklch(97.9% .021 166.113)",
