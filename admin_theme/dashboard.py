@@ -113,7 +113,7 @@ def _chart(
     }
     y_axis = {**axis, "beginAtZero": True, "stacked": stacked}
     if percent:
-        y_axis["suggestedMax"] = 100
+        y_axis["title"] = {"display": True, "text": "%", "color": "#9ca3af"}
     options = {
         "animation": False,
         "responsive": True,
@@ -240,7 +240,9 @@ def _rates_chart(rows: list[dict], label_key: str) -> dict:
                 [_as_percent(row["cancellation_rate"]) for row in rows],
                 RED,
             ),
-            _bar("No-show %", [_as_percent(row["no_show_rate"]) for row in rows], AMBER),
+            _bar(
+                "No-show %", [_as_percent(row["no_show_rate"]) for row in rows], AMBER
+            ),
         ],
         percent=True,
     )
@@ -270,7 +272,9 @@ def dashboard_figures(scope: Scope) -> dict[str, Any]:
     lead_times = analytics.analytics_lead_times(scope)
     return {
         "day": analytics.analytics_day(scope),
-        "day_title": f"Appointments on {scope.date_to:%a %-d %b}",
+        "day_title": "Today's appointments"
+        if scope.date_to == timezone.localdate()
+        else f"Appointments on {scope.date_to:%-d %b %Y}",
         "utilisation": utilisation,
         "utilisation_percent": _percent(utilisation["utilisation"]),
         "utilisation_bar": min(100, round((utilisation["utilisation"] or 0) * 100)),
@@ -310,11 +314,14 @@ def dashboard_figures(scope: Scope) -> dict[str, Any]:
 def dashboard_callback(request: HttpRequest, context: dict) -> dict:
     """Unfold's DASHBOARD_CALLBACK: add the filters and the figures to the index."""
     today = timezone.localdate()
-    form = DashboardFilters(request.GET or None)
     if request.GET:
+        form = DashboardFilters(request.GET)
         scope, problems = _scope_from(form, today)
     else:
         scope, problems = analytics.scope_default(today), []
+        form = DashboardFilters(
+            initial={"date_from": scope.date_from, "date_to": scope.date_to}
+        )
     context.update(
         {
             "filters": form,

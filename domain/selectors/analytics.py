@@ -60,7 +60,6 @@ LEAD_TIME_BUCKETS = (
 )
 
 
-
 # Django's portable date arithmetic runs as a Python function per row on
 # SQLite, which is far too slow over years of history. These expressions use
 # each database's native functions instead; instants are stored in UTC.
