@@ -109,3 +109,88 @@ class SignUpForm(forms.Form):
         ):
             self.add_error("password_again", "The two passwords differ.")
         return data
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"})
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(max_length=1000, widget=forms.HiddenInput)
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+
+class PasswordResetForm(forms.Form):
+    uid = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    token = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    password = forms.CharField(
+        label="New password",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label="New password again",
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") != data.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return data
+
+
+class ProfileForm(forms.Form):
+    """A patient's own details; the service checks what may change."""
+
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    date_of_birth = forms.DateField(label="Date of birth", widget=_date_input())
+    gender = forms.ChoiceField(label="Gender", choices=Gender.choices)
+    contact_number = forms.RegexField(
+        label="Phone number",
+        required=False,
+        max_length=32,
+        regex=r"^\+?[0-9 ()-]{5,32}$",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    relative_contact_number = forms.RegexField(
+        label="Emergency contact number",
+        required=False,
+        max_length=32,
+        regex=r"^\+?[0-9 ()-]{5,32}$",
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+
+
+class DoctorProfileForm(forms.Form):
+    first_name = forms.CharField(label="First name", max_length=150)
+    last_name = forms.CharField(label="Last name", max_length=150)
+    degree = forms.CharField(label="Degree", required=False, max_length=100)
+    years_of_experience = forms.IntegerField(
+        label="Years of experience", min_value=0, max_value=80
+    )
+    description = forms.CharField(
+        label="About you",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class PhotoForm(forms.Form):
+    photo = forms.ImageField(
+        label="Photo",
+        help_text="A JPEG, PNG or WebP image.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )

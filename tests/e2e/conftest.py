@@ -7,6 +7,7 @@ tests read. Tests save screenshots under ``test-artifacts/``.
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -47,7 +48,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _server_env(tmp: Path) -> dict[str, str]:
+def _server_env(tmp: Path, url: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -59,8 +60,11 @@ def _server_env(tmp: Path) -> dict[str, str]:
         DATA_DIR=str(tmp / "data"),
         E2E_MAIL_DIR=str(tmp / "mail"),
         RATELIMIT_ENABLE="0",
+        # Mail jobs run inside the request, so the outbox is filled at once.
+        TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
+        SITE_URL=url,
     )
     return env
 
@@ -84,6 +88,13 @@ class Server:
             timeout=60,
         )
         return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def link_in_mail(self, address: str, path: str) -> str:
+        """The first link to ``path`` in the newest mail to ``address``."""
+        text = self.mail_to(address)
+        found = re.search(re.escape(self.url + path) + r"[^\s\"<>]*", text)
+        assert found, f"no {path} link in the mail to {address}"
+        return found.group(0)
 
     def mail_to(self, address: str) -> str:
         """The text of the newest message sent to ``address``."""
@@ -113,7 +124,9 @@ def _wait_until_up(process: subprocess.Popen, url: str, timeout: float = 60) -> 
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     (tmp / "mail").mkdir()
-    env = _server_env(tmp)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = _server_env(tmp, url)
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
         env=env,
@@ -121,8 +134,6 @@ def server(tmp_path_factory):
         check=True,
         timeout=120,
     )
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     log = (tmp / "server.log").open("w")
     process = subprocess.Popen(
         [

@@ -27,7 +27,7 @@ def test_visitor_finds_a_doctor_by_symptom_and_opens_the_profile(
     assert page.get_by_role("heading", level=1).inner_text() == "Dr. Hana Search"
 
 
-def test_sign_up_creates_a_signed_in_patient(server, new_page):
+def test_sign_up_then_confirm_the_address_from_the_mail(server, new_page):
     page = new_page()
 
     page.goto("/accounts/signup/")
@@ -42,6 +42,13 @@ def test_sign_up_creates_a_signed_in_patient(server, new_page):
 
     page.wait_for_url(server.url + "/")
     assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_text("Please confirm your e-mail address").is_visible()
+
+    page.goto(server.link_in_mail("maria@example.com", "/verify-email"))
+    page.get_by_role("button", name="Confirm my e-mail address").click()
+
+    page.get_by_text("your e-mail address is confirmed").wait_for()
+    assert not page.get_by_text("Please confirm your e-mail address").is_visible()
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,13 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from domain.models import SymptomKeyword
-from tests.factories import make_doctor, make_specialization
+from domain.models import AppointmentStatus, Feedback, SymptomKeyword
+from tests.factories import (
+    make_appointment,
+    make_doctor,
+    make_patient,
+    make_specialization,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +94,23 @@ def test_inactive_or_unknown_doctor_page_is_404(client):
 
     assert client.get(reverse("web:doctor", args=[retired.pk])).status_code == 404
     assert client.get(reverse("web:doctor", args=[999999])).status_code == 404
+
+
+def test_doctor_page_shows_reviews_signed_as_the_author_chose(client, cardiologist):
+    visit = make_appointment(
+        doctor=cardiologist,
+        patient=make_patient(first_name="Ola", last_name="Berg"),
+        status=AppointmentStatus.COMPLETED,
+    )
+    Feedback.objects.create(
+        appointment=visit,
+        patient=visit.patient,
+        doctor=cardiologist,
+        rating=5,
+        comments="Listened carefully",
+    )
+
+    response = client.get(reverse("web:doctor", args=[cardiologist.pk]))
+
+    assert "Listened carefully" in response.text
+    assert "Ola B." in response.text

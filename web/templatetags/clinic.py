@@ -5,6 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django import template
 
+from domain.errors import DomainError
+from domain.permissions import require_email_verified
+
 register = template.Library()
 
 
@@ -29,3 +32,15 @@ def stars(rating) -> str:
     """A rating out of five as filled and empty stars, for sighted readers."""
     filled = round(float(rating or 0))
     return "★" * filled + "☆" * (5 - filled)
+
+
+@register.simple_tag
+def verification_needed(user) -> bool:
+    """Whether the booking rule would refuse this user for an unconfirmed address."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        require_email_verified(user)
+    except DomainError:
+        return True
+    return False

@@ -5,9 +5,11 @@ from django.shortcuts import render
 
 from domain.models import DoctorProfile
 from domain.selectors.doctors import doctor_get, doctor_search
+from domain.selectors.feedback import doctor_feedback, feedback_author
 from web.forms import DoctorSearchForm
 
 RESULTS_LIMIT = 30
+REVIEWS_SHOWN = 10
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,9 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def doctor_detail(request: HttpRequest, doctor_id: int) -> HttpResponse:
-    """A doctor's public profile."""
+    """A doctor's public profile with the latest reviews."""
     try:
         doctor = doctor_get(doctor_id)
     except DoctorProfile.DoesNotExist as exc:
         raise Http404("Doctor not found.") from exc
-    return render(request, "web/doctors/detail.html", {"doctor": doctor})
+    reviews = [
+        (feedback, feedback_author(feedback))
+        for feedback in doctor_feedback(doctor.pk)[:REVIEWS_SHOWN]
+    ]
+    return render(
+        request, "web/doctors/detail.html", {"doctor": doctor, "reviews": reviews}
+    )
