@@ -50,6 +50,10 @@ def send_appointment_mail(
     if appointment is None or not appointment.patient.email:
         logger.warning("appointment mail skipped appointment_id=%s", appointment_id)
         return False
+    if kind != "cancelled" and not appointment.is_active:
+        # Cancelled again before the job ran: the cancellation mail says so.
+        logger.info("stale %s mail dropped appointment_id=%s", kind, appointment_id)
+        return False
     previous = _appointment(previous_id) if previous_id else None
     appointment_mail(appointment, kind=kind, previous=previous).send()
     logger.info("appointment mail sent kind=%s appointment_id=%s", kind, appointment_id)

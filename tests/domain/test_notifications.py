@@ -351,3 +351,19 @@ def test_schedule_reminders_command_is_idempotent():
     assert (
         DBTaskResult.objects.filter(task_path=sweep_reminders.module_path).count() == 1
     )
+
+
+def test_booking_mail_is_dropped_when_the_visit_was_cancelled_before_the_job_ran(
+    django_capture_on_commit_callbacks,
+):
+    appointment = make_appointment()
+    _emit(
+        events.APPOINTMENT_BOOKED,
+        _payload(appointment),
+        django_capture_on_commit_callbacks,
+    )
+    Appointment.objects.filter(pk=appointment.pk).update(status="cancelled")
+
+    run_ready_jobs()
+
+    assert mail.outbox == []
