@@ -21,6 +21,7 @@ from domain.api import (
     feedback,
     me,
     profile,
+    queue,
     specializations,
 )
 from domain.api import reports as report_routes
@@ -48,6 +49,7 @@ api.add_router("/doctors", doctors.router)
 api.add_router("/auth", account.router)
 api.add_router("/me/profile", profile.router)
 api.add_router("/appointments", calendar.router)
+api.add_router("/appointments", queue.router)
 api.add_router("/feedback", feedback.router)
 api.add_router("/doctors", feedback.doctor_router)
 api.add_router("/reports", report_routes.router)

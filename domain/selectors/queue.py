@@ -35,10 +35,14 @@ def appointment_state(appointment: Appointment) -> str:
     return "scheduled"
 
 
+def local_date(doctor: DoctorProfile, instant: datetime) -> date:
+    """The date on the doctor's wall clock at ``instant``."""
+    return instant.astimezone(ZoneInfo(doctor.time_zone)).date()
+
+
 def doctor_today(doctor: DoctorProfile, *, now: datetime | None = None) -> date:
     """Today's date on the doctor's wall clock."""
-    now = now or timezone.now()
-    return now.astimezone(ZoneInfo(doctor.time_zone)).date()
+    return local_date(doctor, now or timezone.now())
 
 
 def _day_bounds(doctor: DoctorProfile, day: date) -> tuple[datetime, datetime]:
