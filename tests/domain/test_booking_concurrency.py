@@ -95,7 +95,8 @@ def test_overlapping_ranges_of_different_lengths_leave_one_booking():
     # Bypasses the service's lock and checks on purpose: the exclusion
     # constraint alone must refuse every overlap, whatever the lengths.
     doctor = make_doctor()
-    spans = [(NINE + timedelta(minutes=5 * i), 15 + 10 * i) for i in range(THREADS)]
+    # Different starts and lengths (40 to 75 minutes), all covering 09:35.
+    spans = [(NINE + timedelta(minutes=5 * i), 40 + 5 * i) for i in range(THREADS)]
     patients = [make_patient() for _ in spans]
 
     def insert(patient, start, minutes):
