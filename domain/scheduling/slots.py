@@ -202,13 +202,24 @@ def free_slots(
     counts = daily_counts(schedule.appointments, zone)
     buffer = timedelta(minutes=rules.buffer_minutes)
     busy = sorted(_widen([*schedule.appointments, *schedule.holds], buffer))
+    # One sweep over both sorted lists: slots share one length, so their ends
+    # grow with their starts; a busy span that ended before one slot's start
+    # cannot touch a later slot, and one that started before a slot's end
+    # stays a candidate for every later slot.
     free = []
-    for slot in candidate_slots(
+    upcoming = 0
+    current: list[Interval] = []
+    candidates = candidate_slots(
         schedule, date_from=date_from, date_to=date_to, now=now
-    ):
-        if counts[slot.start.astimezone(zone).date()] >= rules.max_patients_per_day:
+    )
+    for slot in candidates:
+        while upcoming < len(busy) and busy[upcoming][0] < slot.end:
+            current.append(busy[upcoming])
+            upcoming += 1
+        current = [span for span in current if span[1] > slot.start]
+        if current:
             continue
-        if _overlaps(slot.start, slot.end, busy):
+        if counts[slot.start.astimezone(zone).date()] >= rules.max_patients_per_day:
             continue
         free.append(slot)
     return free

@@ -36,7 +36,6 @@ from domain.scheduling.slots import (
     WeeklyWindow,
     free_slots,
 )
-from domain.selectors.doctors import doctor_queryset
 
 # The widest range one request may ask for, in days (both ends included).
 MAX_RANGE_DAYS = 31
@@ -190,7 +189,9 @@ def doctor_slots(
 ) -> DoctorSlots:
     """Free slots of an active doctor over local days (default: the next 7)."""
     now = now or timezone.now()
-    doctor = doctor_queryset().filter(pk=doctor_id).first()
+    doctor = DoctorProfile.objects.filter(
+        pk=doctor_id, is_active=True, user__is_active=True
+    ).first()
     if doctor is None:
         raise NotFound("Doctor")
     date_from = date_from or local_today(doctor, now=now)
@@ -220,3 +221,52 @@ def free_slots_by_doctor(
         doctor_id: free_slots(schedule, date_from=date_from, date_to=date_to, now=now)
         for doctor_id, schedule in schedules.items()
     }
+
+
+# Search looks ahead in chunks so doctors with an early free slot cost one pass.
+NEXT_SLOT_CHUNK_DAYS = 14
+
+
+def next_free_slots(
+    doctors: Sequence[DoctorProfile], *, now: datetime | None = None
+) -> dict[int, Slot | None]:
+    """Each doctor's earliest free slot within their booking horizon, in bulk."""
+    now = now or timezone.now()
+    found: dict[int, Slot | None] = {doctor.pk: None for doctor in doctors}
+    pending = list(doctors)
+    if not pending:
+        return found
+    start = min(local_today(doctor, now=now) for doctor in pending)
+    last = max(
+        local_today(doctor, now=now) + timedelta(days=doctor.booking_horizon_days)
+        for doctor in pending
+    )
+    while pending and start <= last:
+        end = min(start + timedelta(days=NEXT_SLOT_CHUNK_DAYS - 1), last)
+        slots = free_slots_by_doctor(pending, date_from=start, date_to=end, now=now)
+        for doctor_id, doctor_slots_found in slots.items():
+            if doctor_slots_found:
+                found[doctor_id] = doctor_slots_found[0]
+        pending = [
+            doctor
+            for doctor in pending
+            if found[doctor.pk] is None
+            and local_today(doctor, now=now)
+            + timedelta(days=doctor.booking_horizon_days)
+            > end
+        ]
+        start = end + timedelta(days=1)
+    return found
+
+
+def doctors_with_free_slots(
+    doctors: Sequence[DoctorProfile],
+    *,
+    date_from: date,
+    date_to: date,
+    now: datetime | None = None,
+) -> set[int]:
+    """Ids of the doctors that have at least one free slot in the local range."""
+    check_range(date_from, date_to)
+    slots = free_slots_by_doctor(doctors, date_from=date_from, date_to=date_to, now=now)
+    return {doctor_id for doctor_id, found in slots.items() if found}
