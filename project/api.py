@@ -15,7 +15,9 @@ from ninja_extra.exceptions import APIException
 from domain.api import (
     account,
     analytics,
+    appointments,
     auth,
+    availability,
     calendar,
     doctors,
     feedback,
@@ -46,6 +48,8 @@ api.add_router("/auth", auth.router)
 api.add_router("/me", me.router)
 api.add_router("/specializations", specializations.router)
 api.add_router("/doctors", doctors.router)
+api.add_router("/doctors", availability.router)
+api.add_router("/appointments", appointments.router)
 api.add_router("/auth", account.router)
 api.add_router("/me/profile", profile.router)
 api.add_router("/appointments", calendar.router)

@@ -2,7 +2,8 @@
 
 import functools
 import itertools
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -11,11 +12,14 @@ from django.utils import timezone
 from domain.models import (
     Appointment,
     AppointmentStatus,
+    Availability,
     DoctorProfile,
     PatientProfile,
     Role,
     Specialization,
     User,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 
 PASSWORD = "correct-horse-battery-staple"
@@ -91,4 +95,37 @@ def make_appointment(
         end=start + timedelta(minutes=minutes),
         status=status,
         **fields,
+    )
+
+
+def make_window(doctor: DoctorProfile, day: date, start: str, end: str) -> Availability:
+    """A dated window in the doctor's local time ("09:00", "12:00")."""
+    return Availability.objects.create(
+        doctor=doctor,
+        date=day,
+        start_time=time.fromisoformat(start),
+        end_time=time.fromisoformat(end),
+    )
+
+
+def make_offer(
+    *,
+    doctor: DoctorProfile,
+    patient: User,
+    start: datetime,
+    minutes: int = 30,
+    expires_in: timedelta = timedelta(minutes=15),
+) -> WaitlistOffer:
+    """A pending waitlist offer holding one slot for ``patient``."""
+    local_day = start.astimezone(ZoneInfo(doctor.time_zone)).date()
+    entry = WaitlistEntry.objects.create(
+        patient=patient, doctor=doctor, date_from=local_day, date_to=local_day
+    )
+    return WaitlistOffer.objects.create(
+        entry=entry,
+        doctor=doctor,
+        patient=patient,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        expires_at=timezone.now() + expires_in,
     )

@@ -1,16 +1,21 @@
 """Doctors: public search and profiles; admins create them, doctors edit their own."""
 
+from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
 from pydantic import EmailStr
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
 from domain.errors import NotFound
 from domain.models import DoctorProfile
 from domain.permissions import require_admin
-from domain.selectors.doctors import doctor_get, doctor_search
+from domain.selectors.doctors import (
+    doctor_get,
+    doctor_search_page,
+    doctor_with_next_slot,
+)
 from domain.services.accounts import NewAccount, doctor_create, doctor_update
 
 router = Router(tags=["doctors"])
@@ -19,6 +24,11 @@ router = Router(tags=["doctors"])
 class SpecializationRef(Schema):
     id: int
     name: str
+
+
+class NextSlot(Schema):
+    start: datetime
+    end: datetime
 
 
 class DoctorOut(Schema):
@@ -45,6 +55,17 @@ class DoctorOut(Schema):
     max_patients_per_day: int
     requires_confirmation: bool
     cancellation_cutoff_hours: int
+    next_slot: NextSlot | None = Field(
+        None, description="Earliest free slot within the booking horizon"
+    )
+
+    @staticmethod
+    def resolve_next_slot(obj: DoctorProfile) -> dict | None:
+        slot = getattr(obj, "next_slot", None)
+        if slot is None:
+            return None
+        zone = ZoneInfo(obj.time_zone)
+        return {"start": slot.start.astimezone(zone), "end": slot.end.astimezone(zone)}
 
     @staticmethod
     def resolve_user_id(obj: DoctorProfile) -> str:
@@ -74,6 +95,19 @@ class DoctorFilters(Schema):
         None, max_length=500, description="Symptom words, mapped to specialties"
     )
     min_rating: Decimal | None = Field(None, ge=0, le=5)
+    available_from: date | None = Field(
+        None, description="Has a free slot from this local day"
+    )
+    available_to: date | None = Field(
+        None, description="... to this one (at most 31 days)"
+    )
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class DoctorPage(Schema):
+    items: list[DoctorOut]
+    count: int
 
 
 class BookingRules(Schema):
@@ -123,16 +157,23 @@ class DoctorPatchIn(Schema):
     cancellation_cutoff_hours: int | None = Field(None, ge=0, le=24 * 14)
 
 
-@router.get("", response=list[DoctorOut], auth=None, summary="Search active doctors")
-@paginate(LimitOffsetPagination)
+@router.get(
+    "",
+    response={200: DoctorPage, **errors(422)},
+    auth=None,
+    summary="Search active doctors, each with their next free slot",
+)
 async def list_doctors(request, filters: Query[DoctorFilters]):
     return await run_service(
-        lambda: doctor_search(
-            specialization_id=filters.specialization_id,
-            text=filters.q,
-            symptoms=filters.symptoms,
-            min_rating=filters.min_rating,
-        )
+        doctor_search_page,
+        limit=filters.limit,
+        offset=filters.offset,
+        specialization_id=filters.specialization_id,
+        text=filters.q,
+        symptoms=filters.symptoms,
+        min_rating=filters.min_rating,
+        available_from=filters.available_from,
+        available_to=filters.available_to,
     )
 
 
@@ -144,7 +185,7 @@ async def list_doctors(request, filters: Query[DoctorFilters]):
 )
 async def get_doctor(request, doctor_id: int):
     try:
-        return await run_service(doctor_get, doctor_id)
+        return await run_service(doctor_with_next_slot, doctor_id)
     except DoctorProfile.DoesNotExist as exc:
         raise NotFound("Doctor") from exc
 

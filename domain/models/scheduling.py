@@ -109,7 +109,11 @@ class TimeOff(models.Model):
                 condition=Q(end__gt=F("start")), name="time_off_end_after_start"
             ),
         ]
-        indexes = [models.Index(fields=["doctor", "start"])]
+        # Slot queries ask for time off that ends after the range starts.
+        indexes = [
+            models.Index(fields=["doctor", "start"]),
+            models.Index(fields=["doctor", "end"], name="time_off_doctor_end_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.doctor} off {self.start:%Y-%m-%d %H:%M}-{self.end:%H:%M}"

@@ -1,0 +1,1 @@
+"""Scheduling rules as pure functions: the slot engine lives in ``slots``."""
