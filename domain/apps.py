@@ -7,6 +7,7 @@ class DomainConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from domain import notifications
+        from domain import handlers, notifications
 
         notifications.connect()
+        handlers.connect()

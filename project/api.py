@@ -25,6 +25,7 @@ from domain.api import (
     profile,
     queue,
     specializations,
+    waitlist,
 )
 from domain.api import reports as report_routes
 from domain.errors import DomainError
@@ -54,6 +55,7 @@ api.add_router("/auth", account.router)
 api.add_router("/me/profile", profile.router)
 api.add_router("/appointments", calendar.router)
 api.add_router("/appointments", queue.router)
+api.add_router("/waitlist", waitlist.router)
 api.add_router("/feedback", feedback.router)
 api.add_router("/doctors", feedback.doctor_router)
 api.add_router("/reports", report_routes.router)

@@ -5,6 +5,7 @@ class RealtimeConfig(AppConfig):
     name = "realtime"
 
     def ready(self) -> None:
-        from realtime import publisher
+        from realtime import publisher, tasks
 
         publisher.connect()
+        tasks.connect()

@@ -7,15 +7,19 @@ under ``payload`` (see ``realtime.publisher``).
 
 import asyncio
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from domain.errors import DomainError, InvalidInput
 from domain.models import DoctorProfile, Role, User
 from domain.permissions import is_own_doctor_profile
 from domain.selectors.queue import queue_for_doctor
+from domain.selectors.slots import doctor_slots
 from realtime.auth import WebsocketAuthError, user_from_access_token
 from realtime.groups import availability_group, queue_group, user_group
 
@@ -92,8 +96,38 @@ def _active_doctor(doctor_id: int) -> DoctorProfile | None:
     return DoctorProfile.objects.filter(pk=doctor_id, is_active=True).first()
 
 
+@database_sync_to_async
+def _snapshot(doctor_id: int, date_from: Any, date_to: Any) -> dict[str, Any]:
+    """Free slots like ``GET doctors/{id}/slots``; raises DomainError on bad input."""
+    try:
+        first = date.fromisoformat(date_from) if date_from else None
+        last = date.fromisoformat(date_to) if date_to else None
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("Dates must read YYYY-MM-DD.", field="date_from") from exc
+    found = doctor_slots(doctor_id, date_from=first, date_to=last)
+    zone = ZoneInfo(found.time_zone)
+    return {
+        "type": "snapshot",
+        "doctor_id": doctor_id,
+        "time_zone": found.time_zone,
+        "slots": [
+            {
+                "start": slot.start.astimezone(zone).isoformat(),
+                "end": slot.end.astimezone(zone).isoformat(),
+            }
+            for slot in found.slots
+        ],
+    }
+
+
 class AvailabilityConsumer(ClinicConsumer):
-    """``/ws/doctors/{id}/availability/``: anyone; slot messages for one doctor."""
+    """``/ws/doctors/{id}/availability/``: anyone; slot messages for one doctor.
+
+    A snapshot of free slots comes on connect when the query string names a
+    range (``?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD``) and whenever the client
+    sends ``{"type": "snapshot", "date_from", "date_to"}``; the group is joined
+    first, so no change between the two is lost.
+    """
 
     async def connect(self) -> None:
         await self.accept()
@@ -101,7 +135,30 @@ class AvailabilityConsumer(ClinicConsumer):
         if await _active_doctor(self.doctor_id) is None:
             await self.refuse(CLOSE_NOT_FOUND, "not_found", "Doctor not found.")
             return
-        await self.join(availability_group(self.doctor_id))
+        if not await self.join(availability_group(self.doctor_id)):
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        if "date_from" in query or "date_to" in query:
+            await self._send_snapshot(
+                query.get("date_from", [None])[0], query.get("date_to", [None])[0]
+            )
+
+    async def _send_snapshot(self, date_from: Any, date_to: Any) -> None:
+        try:
+            snapshot = await _snapshot(self.doctor_id, date_from, date_to)
+        except DomainError as exc:
+            # A bad range is the client's mistake, not a reason to hang up.
+            await self.send_json(
+                {"type": "error", "code": exc.code, "detail": exc.detail}
+            )
+            return
+        await self.send_json(snapshot)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "snapshot":
+            await self._send_snapshot(content.get("date_from"), content.get("date_to"))
+            return
+        await super().receive_json(content, **kwargs)
 
 
 class AuthenticatedConsumer(ClinicConsumer):

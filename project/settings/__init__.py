@@ -158,6 +158,11 @@ TASKS = {
     }
 }
 
+# --- Waitlist ---------------------------------------------------------------
+
+# How long a freed slot is held for the waiting patient it is offered to.
+WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 10)
+
 # --- Auth -------------------------------------------------------------------
 
 AUTH_USER_MODEL = "domain.User"

@@ -12,7 +12,13 @@ from ninja_jwt.tokens import AccessToken
 from domain import events
 from realtime.consumers import AuthenticatedConsumer
 from tests.conftest import bearer
-from tests.factories import make_appointment, make_doctor, make_patient, make_user
+from tests.factories import (
+    make_appointment,
+    make_doctor,
+    make_patient,
+    make_user,
+    make_window,
+)
 from tests.realtime.conftest import assert_refused, communicator, tomorrow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -270,3 +276,35 @@ async def test_queue_refuses_the_unauthenticated_with_4401():
     await ws.send_json_to({"type": "authenticate", "token": ""})
 
     await assert_refused(ws, code="not_authenticated", close_code=4401)
+
+
+async def test_availability_sends_a_snapshot_of_free_slots_on_connect():
+    doctor = await db_async(make_doctor)(time_zone="UTC", min_notice_minutes=0)
+    day = tomorrow().date()
+    await db_async(make_window)(doctor, day, "09:00", "10:00")
+
+    ws = await _connect(
+        f"/ws/doctors/{doctor.pk}/availability/?date_from={day}&date_to={day}"
+    )
+
+    snapshot = await ws.receive_json_from(timeout=3)
+    assert snapshot["type"] == "snapshot"
+    assert [slot["start"] for slot in snapshot["slots"]] == [
+        f"{day}T09:00:00+00:00",
+        f"{day}T09:30:00+00:00",
+    ]
+    await ws.disconnect()
+
+
+async def test_availability_answers_a_bad_snapshot_range_with_an_error_frame():
+    doctor = await db_async(make_doctor)()
+    ws = await _connect(f"/ws/doctors/{doctor.pk}/availability/")
+
+    await ws.send_json_to({"type": "snapshot", "date_from": "soon"})
+
+    frame = await ws.receive_json_from(timeout=3)
+    assert frame["type"] == "error"
+    assert frame["code"] == "invalid"
+    await ws.send_json_to({"type": "ping"})
+    assert await ws.receive_json_from(timeout=3) == {"type": "pong"}
+    await ws.disconnect()
