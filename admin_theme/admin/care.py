@@ -12,7 +12,7 @@ from domain.models import Feedback, Report
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(PatientScopedAdmin):
+class FeedbackAdmin(ReadOnlyAdmin, PatientScopedAdmin):
     list_display = ("doctor", "rating", "anonymous", "created_at")
     list_filter = (
         "rating",
@@ -21,19 +21,8 @@ class FeedbackAdmin(PatientScopedAdmin):
     )
     search_fields = ("comments", "doctor__user__last_name")
     list_select_related = ("doctor__user",)
-    # Ratings feed each doctor's average: they are written by the feedback
-    # service, so the admin may only read or remove abusive comments.
-    readonly_fields = (
-        "appointment",
-        "patient",
-        "doctor",
-        "rating",
-        "anonymous",
-        "created_at",
-    )
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    # Ratings feed each doctor's average, which the feedback service keeps
+    # in step; editing or deleting rows here would leave it wrong.
 
 
 @admin.register(Report)
