@@ -5,27 +5,34 @@ free of overlaps and tell watching clients), so these classes display and act
 through services rather than edit rows.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from unfold.contrib.filters.admin import (
     ChoicesDropdownFilter,
     RangeDateFilter,
     RangeDateTimeFilter,
     RelatedDropdownFilter,
 )
-from unfold.decorators import display
+from unfold.decorators import action, display
+from unfold.widgets import UnfoldAdminTextareaWidget
 
-from admin_theme.admin.base import PatientScopedAdmin, ReadOnlyAdmin
+from admin_theme.admin.base import PatientScopedAdmin, ReadOnlyAdmin, request_context
+from domain.errors import DomainError
 from domain.models import (
     Appointment,
     AppointmentStatus,
     Availability,
     OfferStatus,
+    Role,
     TimeOff,
     WaitlistEntry,
     WaitlistOffer,
     WaitlistStatus,
     WeeklyHours,
 )
+from domain.services.booking import appointment_cancel
 
 STATUS_COLOURS = {
     AppointmentStatus.PENDING: "warning",
@@ -48,6 +55,12 @@ OFFER_COLOURS = {
 
 class ScheduleReadOnlyAdmin(ReadOnlyAdmin):
     list_select_related = ("doctor__user",)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500, widget=UnfoldAdminTextareaWidget(attrs={"rows": 3})
+    )
 
 
 class AppointmentAdmin(ScheduleReadOnlyAdmin, PatientScopedAdmin):
@@ -76,10 +89,49 @@ class AppointmentAdmin(ScheduleReadOnlyAdmin, PatientScopedAdmin):
     list_select_related = ("patient", "doctor__user")
     date_hierarchy = "start"
     ordering = ("-start",)
+    actions = ("cancel_with_reason",)
 
     @display(description="Status", ordering="status", label=STATUS_COLOURS)
     def show_status(self, obj: Appointment) -> str:
         return obj.status
+
+    def has_cancel_permission(self, request: HttpRequest) -> bool:
+        return request.user.role == Role.ADMIN
+
+    @action(description="Cancel selected with a reason", permissions=["cancel"])
+    def cancel_with_reason(self, request, queryset):
+        """Ask for a reason, then cancel each through the booking service."""
+        form = CancelForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin_theme/cancel_appointments.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Cancel appointments",
+                    "opts": self.model._meta,
+                    "appointments": queryset.select_related("doctor__user", "patient"),
+                    "form": form,
+                },
+            )
+        cancelled = 0
+        for appointment_id in queryset.values_list("pk", flat=True):
+            try:
+                appointment_cancel(
+                    appointment_id,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    context=request_context(request),
+                )
+                cancelled += 1
+            except DomainError as exc:
+                self.message_user(
+                    request, f"{appointment_id}: {exc.detail}", messages.WARNING
+                )
+        self.message_user(
+            request, f"{cancelled} appointment(s) cancelled.", messages.SUCCESS
+        )
+        return None
 
 
 class AvailabilityAdmin(ScheduleReadOnlyAdmin):

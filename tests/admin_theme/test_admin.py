@@ -176,3 +176,80 @@ def test_environment_badge_says_development_under_debug(admin_client, settings):
     assert b"Development" in admin_client.get(reverse("admin:index")).content
     settings.DEBUG = False
     assert b"Production" in admin_client.get(reverse("admin:index")).content
+
+
+def _future_appointment(**fields):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = (timezone.now() + timedelta(days=3)).replace(
+        minute=0, second=0, microsecond=0
+    )
+    return make_appointment(
+        doctor=make_doctor(), patient=make_patient(), start=start, **fields
+    )
+
+
+def _cancel(admin_client, appointment, **extra):
+    return admin_client.post(
+        reverse("admin:domain_appointment_changelist"),
+        {
+            "action": "cancel_with_reason",
+            "_selected_action": [str(appointment.pk)],
+            **extra,
+        },
+    )
+
+
+def test_cancel_action_first_asks_for_a_reason(admin_client):
+    appointment = _future_appointment()
+
+    response = _cancel(admin_client, appointment)
+
+    assert response.status_code == 200
+    assert b"Reason" in response.content
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+
+
+def test_cancel_action_without_a_reason_changes_nothing(admin_client):
+    appointment = _future_appointment()
+
+    response = _cancel(admin_client, appointment, apply="1", reason="")
+
+    assert response.status_code == 200
+    appointment.refresh_from_db()
+    assert appointment.status == "confirmed"
+
+
+def test_cancel_action_goes_through_the_booking_service(admin_client, admin_user):
+    from domain.services import booking
+
+    appointment = _future_appointment()
+
+    with mock.patch(
+        "admin_theme.admin.scheduling.appointment_cancel",
+        wraps=booking.appointment_cancel,
+    ) as service:
+        response = _cancel(
+            admin_client, appointment, apply="1", reason="Doctor is unwell"
+        )
+
+    assert response.status_code == 302
+    service.assert_called_once()
+    assert service.call_args.kwargs["reason"] == "Doctor is unwell"
+    assert service.call_args.kwargs["actor"] == admin_user
+    appointment.refresh_from_db()
+    assert appointment.status == "cancelled"
+    assert appointment.cancellation_reason == "Doctor is unwell"
+
+
+def test_cancel_action_reports_a_refusal_and_leaves_the_row(admin_client):
+    appointment = _future_appointment(status="completed")
+
+    response = _cancel(admin_client, appointment, apply="1", reason="Mistake")
+
+    assert response.status_code == 302
+    appointment.refresh_from_db()
+    assert appointment.status == "completed"
