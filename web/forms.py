@@ -1,11 +1,12 @@
 """Forms of the pages: they parse and check shape; services check the rules."""
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
-from domain.models import Gender
+from domain.models import Gender, ReportKind
 from domain.selectors.doctors import specialization_list
 
 RATING_CHOICES = [
@@ -36,6 +37,7 @@ class DoctorSearchForm(forms.Form):
         coerce=Decimal,
         empty_value=None,
     )
+    this_week = forms.BooleanField(label="Free times this week", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,8 +113,112 @@ class SignUpForm(forms.Form):
         return data
 
 
+class AwareDateTimeField(forms.Field):
+    """An ISO 8601 instant that must carry its UTC offset, as slot values do."""
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if len(value) > 40:
+            raise forms.ValidationError("Choose one of the times shown.")
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise forms.ValidationError("Choose one of the times shown.") from exc
+        # Slots are never near the ends of the calendar, where arithmetic on
+        # the instant would overflow.
+        if parsed.tzinfo is None or not 2000 <= parsed.year <= 2200:
+            raise forms.ValidationError("Choose one of the times shown.")
+        return parsed
+
+
+class WeekForm(forms.Form):
+    """Which week of slots to show; a bad value falls back to this week."""
+
+    week = forms.DateField(required=False)
+
+
+class SlotChoiceForm(forms.Form):
+    start = AwareDateTimeField()
+
+
+class BookForm(forms.Form):
+    start = AwareDateTimeField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Reason for the visit",
+        required=False,
+        max_length=2000,
+        help_text="A few words help the doctor prepare; this stays private.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you cancelling?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+def _time_input():
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
 def _date_input():
     return forms.DateInput(attrs={"type": "date"})
+
+
+def _near_date(value) -> None:
+    # Schedules live near today; dates at the ends of the calendar would only
+    # overflow the services' date arithmetic.
+    if not 2000 <= value.year <= 2200:
+        raise forms.ValidationError("Enter a date between 2000 and 2200.")
+
+
+class WindowForm(forms.Form):
+    """A dated window of work, in the doctor's own time."""
+
+    date = forms.DateField(label="Date", validators=[_near_date], widget=_date_input())
+    start_time = forms.TimeField(label="From", widget=_time_input())
+    end_time = forms.TimeField(label="To", widget=_time_input())
+
+
+class WeeklyHoursForm(forms.Form):
+    weekday = forms.TypedChoiceField(label="Day", choices=WEEKDAYS, coerce=int)
+    start_time = forms.TimeField(label="From", widget=_time_input())
+    end_time = forms.TimeField(label="To", widget=_time_input())
+    valid_from = forms.DateField(
+        label="Starting", validators=[_near_date], required=False, widget=_date_input()
+    )
+    valid_until = forms.DateField(
+        label="Until", validators=[_near_date], required=False, widget=_date_input()
+    )
+
+
+class TimeOffForm(forms.Form):
+    """Whole days away, both ends included."""
+
+    date_from = forms.DateField(
+        label="First day", validators=[_near_date], widget=_date_input()
+    )
+    date_to = forms.DateField(
+        label="Last day", validators=[_near_date], widget=_date_input()
+    )
+    reason = forms.CharField(label="Note", required=False, max_length=200)
 
 
 class TokenForm(forms.Form):
@@ -194,3 +300,37 @@ class PhotoForm(forms.Form):
             attrs={"accept": "image/jpeg,image/png,image/webp"}
         ),
     )
+
+
+class FeedbackForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Your rating",
+        choices=[(n, f"{n} star{'s' if n > 1 else ''}") for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comments = forms.CharField(
+        label="Comments",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    anonymous = forms.BooleanField(label="Post without my name", required=False)
+
+
+class ReportUploadForm(forms.Form):
+    patient = forms.TypedChoiceField(label="Patient", coerce=str)
+    kind = forms.ChoiceField(label="Kind", choices=ReportKind.choices)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    file = forms.FileField(label="File", help_text="PDF, JPEG or PNG.")
+
+    def __init__(self, *args, patients=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].choices = [("", "Choose a patient")] + [
+            (str(p.pk), str(p)) for p in patients
+        ]

@@ -2,13 +2,64 @@
 
 from django.urls import path
 
-from web.views import account, accounts, public
+from web.views import account, accounts, booking, care, doctor, live, public
 
 app_name = "web"
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("doctors/<int:doctor_id>/", public.doctor_detail, name="doctor"),
+    path("doctors/<int:doctor_id>/book/", booking.book, name="book"),
+    path("appointments/", booking.appointments, name="appointments"),
+    path(
+        "appointments/<uuid:appointment_id>",
+        booking.appointment_detail,
+        name="appointment",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/cancel/",
+        booking.cancel,
+        name="appointment_cancel",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/reschedule/",
+        booking.reschedule,
+        name="appointment_reschedule",
+    ),
+    path("doctor/schedule/", doctor.schedule, name="schedule"),
+    path("doctor/schedule/windows/", doctor.window_add, name="window_add"),
+    path(
+        "doctor/schedule/windows/<int:window_id>/delete/",
+        doctor.window_delete,
+        name="window_delete",
+    ),
+    path("doctor/schedule/weekly/", doctor.weekly_add, name="weekly_add"),
+    path(
+        "doctor/schedule/weekly/<int:hours_id>/delete/",
+        doctor.weekly_delete,
+        name="weekly_delete",
+    ),
+    path("doctor/schedule/time-off/", doctor.time_off_add, name="time_off_add"),
+    path(
+        "doctor/schedule/time-off/<int:time_off_id>/delete/",
+        doctor.time_off_remove,
+        name="time_off_delete",
+    ),
+    path(
+        "doctor/appointments/<uuid:appointment_id>/confirm/",
+        doctor.confirm,
+        name="appointment_confirm",
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/rate/", care.rate, name="appointment_rate"
+    ),
+    path(
+        "appointments/<uuid:appointment_id>/calendar.ics",
+        care.calendar_file,
+        name="appointment_ics",
+    ),
+    path("reports/<uuid:report_id>/download/", care.report_file, name="report"),
+    path("doctor/reports/new/", care.report_new, name="report_new"),
     path("verify-email", account.verify_email, name="verify_email"),
     path(
         "verify-email/resend/", account.verify_email_resend, name="verify_email_resend"
@@ -18,6 +69,12 @@ urlpatterns = [
     path("profile/", account.profile, name="profile"),
     path("profile/photo/", account.photo, name="photo"),
     path("media/photos/<str:name>", account.photo_file, name="photo_file"),
+    path("doctor/queue/", live.queue, name="queue"),
+    path(
+        "doctor/queue/<uuid:appointment_id>/<slug:action>/",
+        live.queue_action,
+        name="queue_action",
+    ),
     path("accounts/login/", accounts.SignInView.as_view(), name="login"),
     path("accounts/logout/", accounts.SignOutView.as_view(), name="logout"),
     path("accounts/signup/", accounts.signup, name="signup"),

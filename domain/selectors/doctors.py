@@ -136,3 +136,14 @@ def doctor_get(doctor_id: int, *, include_inactive: bool = False) -> DoctorProfi
         else doctor_queryset()
     )
     return doctors.get(pk=doctor_id)
+
+
+def doctor_of(user) -> DoctorProfile | None:
+    """The doctor profile behind a doctor's account; None for anyone else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_doctor:
+        return None
+    return (
+        DoctorProfile.objects.select_related("user", "specialization")
+        .filter(user=user)
+        .first()
+    )

@@ -1,5 +1,6 @@
 """Doctor search and profile pages."""
 
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -11,6 +12,7 @@ from tests.factories import (
     make_doctor,
     make_patient,
     make_specialization,
+    make_window,
 )
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +116,17 @@ def test_doctor_page_shows_reviews_signed_as_the_author_chose(client, cardiologi
 
     assert "Listened carefully" in response.text
     assert "Ola B." in response.text
+
+
+def test_available_this_week_keeps_doctors_with_a_free_slot_and_shows_it(
+    client, cardiologist, dermatologist, time_machine
+):
+    time_machine.move_to(datetime(2027, 1, 4, 8, 0, tzinfo=UTC), tick=False)
+    make_window(dermatologist, date(2027, 1, 6), "09:00", "10:00")
+
+    everyone = client.get(reverse("web:home"))
+    free = client.get(reverse("web:home"), {"this_week": "on"})
+
+    assert list(everyone.context["doctors"]) == [cardiologist, dermatologist]
+    assert list(free.context["doctors"]) == [dermatologist]
+    assert "Next free: Wed 6 Jan, 09:00" in free.text

@@ -1,6 +1,7 @@
 """Small template helpers: local times, initials, star ratings."""
 
-from datetime import datetime
+import calendar
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django import template
@@ -34,6 +35,18 @@ def stars(rating) -> str:
     return "★" * filled + "☆" * (5 - filled)
 
 
+@register.filter
+def weekday_name(value: int) -> str:
+    """0 = Monday, as weekly hours store it."""
+    return calendar.day_name[int(value)]
+
+
+@register.filter
+def last_moment(value: datetime) -> datetime:
+    """The last instant before an exclusive end, so a whole day off reads as one day."""
+    return value - timedelta(microseconds=1)
+
+
 @register.simple_tag
 def verification_needed(user) -> bool:
     """Whether the booking rule would refuse this user for an unconfirmed address."""
@@ -44,3 +57,18 @@ def verification_needed(user) -> bool:
     except DomainError:
         return True
     return False
+
+
+QUEUE_STATES = {
+    "scheduled": "Expected",
+    "checked_in": "Checked in",
+    "in_consultation": "With the doctor",
+    "completed": "Done",
+    "no_show": "Did not come",
+}
+
+
+@register.filter
+def state_label(state: str) -> str:
+    """A queue state in words."""
+    return QUEUE_STATES.get(state, state)

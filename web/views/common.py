@@ -1,4 +1,8 @@
-"""Helpers the page views share: the request context and error mapping."""
+"""Helpers the page views share: request context, errors, slot grouping."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -6,6 +10,7 @@ from django.http import HttpRequest
 
 from domain.context import RequestContext
 from domain.errors import DomainError
+from domain.scheduling.slots import Slot
 
 
 def context_of(request: HttpRequest) -> RequestContext:
@@ -22,3 +27,47 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
         form.add_error(field, error.detail)
     else:
         form.add_error(None, error.detail)
+
+
+def iso_utc(value: datetime) -> str:
+    """The instant as the ISO 8601 UTC string that forms and websockets carry."""
+    return value.astimezone(UTC).isoformat()
+
+
+@dataclass(frozen=True)
+class SlotView:
+    start: datetime
+    end: datetime
+    value: str
+
+
+@dataclass(frozen=True)
+class DayView:
+    day: date
+    slots: list[SlotView]
+
+
+def slots_by_day(
+    slots: list[Slot], *, zone: str, date_from: date, days: int = 7
+) -> list[DayView]:
+    """Group free slots under each local day of the week shown, empty days kept."""
+    tz = ZoneInfo(zone)
+    grouped: dict[date, list[SlotView]] = {
+        date_from + timedelta(days=n): [] for n in range(days)
+    }
+    for slot in slots:
+        local = slot.start.astimezone(tz)
+        if local.date() in grouped:
+            grouped[local.date()].append(
+                SlotView(
+                    start=local, end=slot.end.astimezone(tz), value=iso_utc(slot.start)
+                )
+            )
+    return [DayView(day=day, slots=items) for day, items in grouped.items()]
+
+
+def nearest_slots(slots: list[Slot], *, to: datetime, count: int = 3) -> list[Slot]:
+    """The free slots closest in time to one that could not be had."""
+    return sorted(slots, key=lambda slot: abs((slot.start - to).total_seconds()))[
+        :count
+    ]
