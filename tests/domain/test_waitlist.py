@@ -371,3 +371,48 @@ def test_booking_the_held_slot_directly_also_settles_the_waitlist_entry(
     assert response.status_code == 201
     assert WaitlistOffer.objects.get(patient=patient).status == OfferStatus.ACCEPTED
     assert WaitlistEntry.objects.get(patient=patient).status == WaitlistStatus.BOOKED
+
+
+def test_new_availability_is_offered_to_a_waiting_patient(
+    client, django_capture_on_commit_callbacks
+):
+    doctor = make_doctor(time_zone="Europe/London", min_notice_minutes=0)
+    day = datetime.now(LONDON).date() + timedelta(days=2)
+    patient = make_patient()
+    _join(client, patient, doctor, day)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        added = client.post(
+            f"/api/v1/doctors/{doctor.pk}/availability",
+            {"date": str(day), "start_time": "14:00", "end_time": "15:00"},
+            content_type="application/json",
+            headers=bearer(doctor.user),
+        )
+
+    assert added.status_code == 201
+    two = datetime.combine(day, time(14), tzinfo=LONDON)
+    assert _offer_of(patient).start == two
+    # One patient waits, so only one of the two new slots is held.
+    assert WaitlistOffer.objects.filter(status=OfferStatus.PENDING).count() == 1
+
+
+def test_a_no_show_offers_the_rest_of_the_day_to_a_waiting_patient(
+    client, django_capture_on_commit_callbacks
+):
+    doctor = make_doctor(time_zone="Europe/London", min_notice_minutes=0)
+    day = datetime.now(LONDON).date() + timedelta(days=1)
+    make_window(doctor, day, "09:00", "10:00")
+    nine = datetime.combine(day, time(9), tzinfo=LONDON)
+    absent = make_appointment(doctor=doctor, patient=make_patient(), start=nine)
+    waiting = make_patient()
+
+    with time_machine.travel(nine + timedelta(minutes=10), tick=False):
+        _join(client, waiting, doctor, day)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                f"/api/v1/appointments/{absent.pk}/no-show",
+                headers=bearer(doctor.user),
+            )
+
+    assert response.status_code == 200
+    assert _offer_of(waiting).start == nine + timedelta(minutes=30)

@@ -8,6 +8,7 @@ from channels.db import database_sync_to_async as db_async
 from django.test import Client
 
 from domain.context import SYSTEM
+from domain.services.booking import appointment_complete
 from domain.services.queue import appointment_check_in
 from tests.factories import make_appointment, make_doctor, make_patient
 from tests.realtime.conftest import communicator
@@ -71,3 +72,16 @@ async def test_check_in_pushes_the_queue_to_the_doctor_and_places_to_patients():
     assert place["estimated_wait_minutes"] == 120
     await queue.disconnect()
     await me.disconnect()
+
+
+@time_machine.travel(MORNING + timedelta(hours=1, minutes=20), tick=False)
+async def test_completing_a_visit_pushes_the_queue_with_its_new_state():
+    doctor, first, _second = await db_async(_todays_queue)()
+    queue = await _connect(f"/ws/doctors/{doctor.pk}/queue/", doctor.user)
+
+    await db_async(appointment_complete)(first.pk, actor=doctor.user, context=SYSTEM)
+
+    updated = await _next(queue, "queue.updated")
+    assert [item["state"] for item in updated["items"]] == ["completed", "scheduled"]
+    assert updated["items"][1]["position"] == 1
+    await queue.disconnect()
