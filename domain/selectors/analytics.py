@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import (
+    CharField,
     Count,
     F,
     FloatField,
@@ -31,7 +32,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import TruncDate
 
 from domain.errors import InvalidInput
 from domain.models import (
@@ -109,33 +110,29 @@ class _WholeDays(_Seconds):
         )
 
 
+class _UtcDayHour(Func):
+    """The UTC day and hour of an instant as text: ``YYYY-MM-DD HH``."""
+
+    arity = 1
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # SQLite holds instants as UTC text ("YYYY-MM-DD HH:MM:SS..."): a
+        # prefix is the day and hour, far cheaper than parsing each row.
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        return f"substr({sql}, 1, 13)", params
+
+
 class _UtcDate(TruncDate):
     def as_sqlite(self, compiler, connection, **extra):
         if not _native_utc(self):
             return super().as_sqlite(compiler, connection, **extra)
         sql, params = compiler.compile(self.lhs)
         return f"date({sql})", params
-
-
-class _UtcHour(ExtractHour):
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        if not _native_utc(self):
-            return super().as_sqlite(compiler, connection, **extra)
-        sql, params = compiler.compile(self.lhs)
-        return f"CAST(strftime('%%H', {sql}) AS INTEGER)", params
-
-
-class _UtcIsoWeekday(ExtractIsoWeekDay):
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        if not _native_utc(self):
-            return super().as_sqlite(compiler, connection, **extra)
-        # strftime('%w') counts from Sunday = 0; ISO counts from Monday = 1.
-        sql, params = compiler.compile(self.lhs)
-        return f"((CAST(strftime('%%w', {sql}) AS INTEGER) + 6) %% 7 + 1)", params
 
 
 _NOT_CANCELLED = ~Q(status=AppointmentStatus.CANCELLED)
@@ -473,20 +470,22 @@ def analytics_rates_by_doctor(scope: Scope) -> list[dict[str, Any]]:
 def analytics_rates_by_time(scope: Scope) -> dict[str, list[dict[str, Any]]]:
     """Cancellation and no-show rates by weekday and by hour of the start (UTC).
 
-    One grouped query by (weekday, hour) feeds both lists; adding up its at
-    most 168 rows is cheaper than scanning the range twice.
+    One grouped query by day and hour (at most 24 rows a day) feeds both lists;
+    adding those counts up is cheaper than scanning the range twice.
     """
     cells = (
         _appointments(scope, scope.date_from, scope.date_to)
-        .annotate(weekday=_UtcIsoWeekday("start"), hour=_UtcHour("start"))
-        .values("weekday", "hour")
+        .annotate(day_hour=_UtcDayHour("start"))
+        .values("day_hour")
         .annotate(**_RATE_COUNTS)
     )
     keys = tuple(_RATE_COUNTS)
     by_weekday: dict[int, dict[str, int]] = {}
     by_hour: dict[int, dict[str, int]] = {}
     for cell in cells:
-        for table, key in ((by_weekday, cell["weekday"]), (by_hour, cell["hour"])):
+        weekday = date.fromisoformat(cell["day_hour"][:10]).isoweekday()
+        hour = int(cell["day_hour"][11:13])
+        for table, key in ((by_weekday, weekday), (by_hour, hour)):
             sums = table.setdefault(key, dict.fromkeys(keys, 0))
             for name in keys:
                 sums[name] += cell[name]
