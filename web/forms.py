@@ -334,3 +334,12 @@ class ReportUploadForm(forms.Form):
         self.fields["patient"].choices = [("", "Choose a patient")] + [
             (str(p.pk), str(p)) for p in patients
         ]
+
+
+class WaitlistJoinForm(forms.Form):
+    """Wait for any freed slot of one doctor between two of the doctor's days."""
+
+    date_from = forms.DateField(
+        label="From", validators=[_near_date], widget=_date_input()
+    )
+    date_to = forms.DateField(label="To", validators=[_near_date], widget=_date_input())

@@ -69,6 +69,25 @@ urlpatterns = [
     path("profile/", account.profile, name="profile"),
     path("profile/photo/", account.photo, name="photo"),
     path("media/photos/<str:name>", account.photo_file, name="photo_file"),
+    path(
+        "doctors/<int:doctor_id>/waitlist/",
+        live.waitlist_join_view,
+        name="waitlist_join",
+    ),
+    path(
+        "waitlist/<int:entry_id>/leave/",
+        live.waitlist_leave_view,
+        name="waitlist_leave",
+    ),
+    path("waitlist/offers/<int:offer_id>", live.offer, name="offer"),
+    path(
+        "waitlist/offers/<int:offer_id>/accept/", live.offer_accept, name="offer_accept"
+    ),
+    path(
+        "waitlist/offers/<int:offer_id>/decline/",
+        live.offer_decline,
+        name="offer_decline",
+    ),
     path("doctor/queue/", live.queue, name="queue"),
     path(
         "doctor/queue/<uuid:appointment_id>/<slug:action>/",

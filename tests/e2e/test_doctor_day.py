@@ -32,6 +32,7 @@ def test_doctor_moves_the_queue_and_the_waiting_patient_sees_it(server, new_page
     screenshot(doctor, "doctor-queue")
     copy_to_docs("doctor-queue")
     screenshot(patient, "patient-queue-phone")
+    copy_to_docs("patient-queue-phone")
     assert axe_violations(doctor) == []
 
 

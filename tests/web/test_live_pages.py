@@ -1,4 +1,4 @@
-"""The doctor's queue page and the patient's place in it."""
+"""Waitlist and queue pages: joining, offers, and the doctor's day."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -6,11 +6,16 @@ import pytest
 from django.urls import reverse
 
 from domain.models import (
+    Appointment,
     AppointmentStatus,
+    OfferStatus,
+    WaitlistEntry,
+    WaitlistOffer,
 )
 from tests.factories import (
     make_appointment,
     make_doctor,
+    make_offer,
     make_patient,
     make_window,
 )
@@ -31,6 +36,73 @@ def doctor():
     doctor = make_doctor(time_zone="UTC", slot_minutes=30, min_notice_minutes=0)
     make_window(doctor, date(2027, 1, 4), "09:00", "12:00")
     return doctor
+
+
+def test_patient_joins_a_waitlist_from_the_doctor_page(client, doctor):
+    patient = make_patient()
+    client.force_login(patient)
+
+    client.post(
+        reverse("web:waitlist_join", args=[doctor.pk]),
+        {"date_from": "2027-01-04", "date_to": "2027-01-08"},
+    )
+
+    entry = WaitlistEntry.objects.get()
+    assert (entry.patient, entry.doctor) == (patient, doctor)
+    assert (entry.date_from, entry.date_to) == (date(2027, 1, 4), date(2027, 1, 8))
+
+
+def test_a_doctor_cannot_join_a_waitlist(client, doctor):
+    client.force_login(make_doctor().user)
+
+    response = client.post(
+        reverse("web:waitlist_join", args=[doctor.pk]),
+        {"date_from": "2027-01-04", "date_to": "2027-01-08"},
+        follow=True,
+    )
+
+    assert "Only patients may join a waitlist." in response.text
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_accepting_an_offer_books_the_held_slot(client, doctor):
+    patient = make_patient()
+    offer = make_offer(doctor=doctor, patient=patient, start=NINE)
+    client.force_login(patient)
+
+    page = client.get(reverse("web:offer", args=[offer.pk]))
+    response = client.post(reverse("web:offer_accept", args=[offer.pk]))
+
+    appointment = Appointment.objects.get()
+    assert page.status_code == 200
+    assert response.url == reverse("web:appointment", args=[appointment.pk])
+    assert (appointment.patient, appointment.start) == (patient, NINE)
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.ACCEPTED
+
+
+def test_someone_elses_offer_is_404_and_cannot_be_accepted(client, doctor):
+    offer = make_offer(doctor=doctor, patient=make_patient(), start=NINE)
+    client.force_login(make_patient())
+
+    page = client.get(reverse("web:offer", args=[offer.pk]))
+    client.post(reverse("web:offer_accept", args=[offer.pk]))
+
+    assert page.status_code == 404
+    assert not Appointment.objects.exists()
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.PENDING
+
+
+def test_declining_an_offer_ends_it(client, doctor):
+    patient = make_patient()
+    offer = make_offer(doctor=doctor, patient=patient, start=NINE)
+    client.force_login(patient)
+
+    client.post(reverse("web:offer_decline", args=[offer.pk]))
+
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.DECLINED
 
 
 @pytest.fixture
@@ -107,3 +179,15 @@ def test_patient_sees_their_place_in_todays_queue(client, today):
 
     assert response.context["queue_item"]["position"] == 2
     assert f'data-queue-position="{second.pk}"' in response.text
+
+
+def test_offers_and_waitlists_show_on_my_appointments(client, doctor):
+    patient = make_patient()
+    offer = make_offer(doctor=doctor, patient=patient, start=NINE)
+    client.force_login(patient)
+
+    response = client.get(reverse("web:appointments"))
+
+    assert list(response.context["offers"]) == [offer]
+    assert WaitlistOffer.objects.count() == 1
+    assert "Times offered to you" in response.text

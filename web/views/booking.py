@@ -17,6 +17,7 @@ from domain.selectors.doctors import doctor_get
 from domain.selectors.queue import queue_for_doctor
 from domain.selectors.reports import reports_visible_to
 from domain.selectors.slots import doctor_slots, local_today
+from domain.selectors.waitlist import pending_offers_of, waitlist_entries_of
 from domain.services.booking import (
     appointment_book,
     appointment_cancel,
@@ -153,6 +154,10 @@ def appointments(request: HttpRequest) -> HttpResponse:
             "upcoming": upcoming,
             "past": past,
             "reports": reports_visible_to(request.user)[:50],
+            "offers": pending_offers_of(request.user).select_related("doctor__user"),
+            "waiting": waitlist_entries_of(request.user)
+            .filter(status__in=["waiting", "offered"])
+            .select_related("doctor__user"),
         },
     )
 

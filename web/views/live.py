@@ -1,8 +1,9 @@
-"""A doctor's queue for today, moving as patients arrive and are seen."""
+"""Pages around live events: the waitlist and its offers, and a doctor's queue."""
 
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,8 +11,16 @@ from django.views.decorators.http import require_POST
 from domain.errors import DomainError
 from domain.models import DoctorProfile
 from domain.selectors.queue import queue_for_doctor
+from domain.selectors.waitlist import pending_offers_of
 from domain.services.booking import appointment_complete, appointment_no_show
 from domain.services.queue import appointment_check_in, appointment_start
+from domain.services.waitlist import (
+    waitlist_join,
+    waitlist_leave,
+    waitlist_offer_accept,
+    waitlist_offer_decline,
+)
+from web.forms import WaitlistJoinForm
 from web.views.common import context_of
 from web.views.doctor import doctor_required
 
@@ -21,6 +30,82 @@ QUEUE_ACTIONS = {
     "complete": (appointment_complete, "Visit completed."),
     "no-show": (appointment_no_show, "Marked as not arrived."),
 }
+
+
+@login_required
+@require_POST
+def waitlist_join_view(request: HttpRequest, doctor_id: int) -> HttpResponse:
+    """Join a doctor's waitlist; a freed slot in the range is then offered live."""
+    form = WaitlistJoinForm(request.POST)
+    if form.is_valid():
+        try:
+            waitlist_join(
+                request.user,
+                doctor_id=doctor_id,
+                date_from=form.cleaned_data["date_from"],
+                date_to=form.cleaned_data["date_to"],
+                context=context_of(request),
+            )
+        except DomainError as error:
+            messages.error(request, error.detail)
+        else:
+            messages.success(
+                request,
+                "You are on the waiting list. If a time frees up we will offer it "
+                "to you here and by e-mail.",
+            )
+    else:
+        messages.error(request, "Give the first and last day you could come.")
+    return redirect("web:doctor", doctor_id=doctor_id)
+
+
+@login_required
+@require_POST
+def waitlist_leave_view(request: HttpRequest, entry_id: int) -> HttpResponse:
+    try:
+        waitlist_leave(request.user, entry_id=entry_id, context=context_of(request))
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, "You have left the waiting list.")
+    return redirect("web:appointments")
+
+
+@login_required
+def offer(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """An open offer (the e-mail links here): accept or decline it."""
+    found = pending_offers_of(request.user).filter(pk=offer_id).first()
+    if found is None:
+        raise Http404("This offer is no longer open.")
+    return render(request, "web/live/offer.html", {"offer": found})
+
+
+@login_required
+@require_POST
+def offer_accept(request: HttpRequest, offer_id: int) -> HttpResponse:
+    try:
+        appointment = waitlist_offer_accept(
+            request.user, offer_id=offer_id, context=context_of(request)
+        )
+    except DomainError as error:
+        messages.error(request, error.detail)
+        return redirect("web:appointments")
+    messages.success(request, "The time is yours: your visit is booked.")
+    return redirect("web:appointment", appointment_id=appointment.pk)
+
+
+@login_required
+@require_POST
+def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
+    try:
+        waitlist_offer_decline(
+            request.user, offer_id=offer_id, context=context_of(request)
+        )
+    except DomainError as error:
+        messages.error(request, error.detail)
+    else:
+        messages.success(request, "Offer declined; you stay on the waiting list.")
+    return redirect("web:appointments")
 
 
 def _with_times(queue: dict) -> dict:
