@@ -91,3 +91,12 @@ def can_upload_report_for(user: User, patient_id: object) -> bool:
     if user.role == Role.PATIENT:
         return str(user.pk) == str(patient_id)
     return doctor_treats_patient(user, patient_id)
+
+
+def require_doctor_insight(user: User, doctor: DoctorProfile) -> None:
+    """Demand forecasts: admins see every doctor's, a doctor only their own."""
+    if user.role == Role.ADMIN or is_own_doctor_profile(user, doctor):
+        return
+    if user.role == Role.DOCTOR:
+        raise NotFound("Doctor")
+    raise PermissionDenied("Only doctors and admins may read forecasts.")

@@ -29,6 +29,7 @@ from domain.api import (
 )
 from domain.api import reports as report_routes
 from domain.errors import DomainError
+from forecasting import api as forecasting_api
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ api.add_router("/feedback", feedback.router)
 api.add_router("/doctors", feedback.doctor_router)
 api.add_router("/reports", report_routes.router)
 api.add_router("/analytics", analytics.router)
+api.add_router("/forecasts", forecasting_api.router)
 
 
 def _error(request: HttpRequest, status: int, detail, code: str) -> HttpResponse:

@@ -34,13 +34,13 @@ TAIL_GRID = tuple(round(0.05 + 0.025 * i, 3) for i in range(13))
 @dataclass(frozen=True)
 class TrainConfig:
     horizon: int = MAX_HORIZON
-    max_epochs: int = 25
+    max_epochs: int = 15
     patience: int = 3
-    batch_size: int = 256
+    batch_size: int = 512
     learning_rate: float = 3e-3
     weight_decay: float = 1e-5
     validation_share: float = 0.15  # the latest origins, held out for stopping
-    origin_stride: int = 1
+    origin_stride: int = 3
     seed: int = 0
     threads: int = 1
     model: dict = field(default_factory=dict)  # ModelConfig overrides

@@ -5,7 +5,7 @@ layer, files under ``data/`` and e-mail printed to the console. ``DATABASE_URL``
 and ``REDIS_URL`` switch to PostgreSQL and Redis. The README lists every variable.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -162,6 +162,18 @@ TASKS = {
 
 # How long a freed slot is held for the waiting patient it is offered to.
 WAITLIST_OFFER_MINUTES = env_int("WAITLIST_OFFER_MINUTES", 10)
+
+# --- Forecasting ------------------------------------------------------------
+
+# Clinic holidays the demand model knows about (comma-separated ISO dates).
+FORECAST_HOLIDAYS = [
+    date.fromisoformat(day) for day in env_list("FORECAST_HOLIDAYS", [])
+]
+# A day is flagged high demand when the expected load reaches this share of the
+# doctor's capacity for it.
+FORECAST_HIGH_DEMAND_SHARE = env_int("FORECAST_HIGH_DEMAND_PERCENT", 90) / 100
+# CPU threads the forecaster may use for training (the machine is shared).
+FORECAST_THREADS = env_int("FORECAST_THREADS", 1)
 
 # --- Auth -------------------------------------------------------------------
 
