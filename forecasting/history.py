@@ -2,8 +2,10 @@
 
 Dates are each doctor's local calendar dates. A doctor's capacity on a date is
 the number of slots in their working windows that day (weekly hours plus dated
-availability, less time off), capped by their daily maximum; a doctor with no
-schedule on record at all (imported history) gets the daily maximum every day.
+availability, less time off), capped by their daily maximum. A doctor who keeps
+only dated windows is assumed, before the first of them, to have worked the
+weekly pattern they show; a doctor with no schedule on record at all (imported
+history) gets the daily maximum every day.
 """
 
 from dataclasses import dataclass
@@ -79,11 +81,27 @@ def capacity_frame(first: date, last: date) -> pd.DataFrame:
         if valid_until:
             active &= dates.date <= valid_until
         day_minutes[active] += _minutes(start, end)
+    weekly = set(minutes)
+    dated: dict[int, np.ndarray] = {}
     for doctor_id, on, start, end in availability_rows(date_from=first, date_to=last):
         scheduled.add(doctor_id)
         minutes.setdefault(doctor_id, np.zeros(n))[(on - first).days] += _minutes(
             start, end
         )
+        dated.setdefault(doctor_id, np.zeros(n, dtype=bool))[(on - first).days] = True
+    # Doctors who keep only dated windows: before their first window, assume
+    # the weekly pattern those windows show (the usual minutes per weekday).
+    for doctor_id in set(dated) - weekly:
+        has_window = dated[doctor_id]
+        day_minutes = minutes[doctor_id]
+        pattern = np.zeros(7)
+        for weekday in range(7):
+            seen = day_minutes[has_window & (weekdays == weekday)]
+            if len(seen):
+                values, counts = np.unique(seen, return_counts=True)
+                pattern[weekday] = values[np.argmax(counts)]
+        before = np.arange(n) < np.argmax(has_window)
+        day_minutes[before] = pattern[weekdays[before]]
 
     doctors = list(doctor_capacity_rules())
     zones = {doctor.pk: ZoneInfo(doctor.time_zone) for doctor in doctors}

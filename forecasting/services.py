@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import torch
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from domain.selectors.history import patient_birth_dates
 from forecasting.core.backtest import run_backtest
 from forecasting.core.features import (
     FUTURE_FEATURES,
@@ -24,8 +26,10 @@ from forecasting.core.features import (
     build_samples,
 )
 from forecasting.core.model import DemandNet, ModelConfig
+from forecasting.core.noshow import FEATURES as RISK_FEATURES
+from forecasting.core.noshow import RiskModel, RiskNet, evaluate_risk
 from forecasting.core.training import TrainConfig, Trained, fit, predict
-from forecasting.history import ClinicHistory, load_history
+from forecasting.history import ClinicHistory, appointment_frame, load_history
 from forecasting.models import DemandForecast, ForecastModel, ModelKind
 
 logger = logging.getLogger(__name__)
@@ -223,3 +227,70 @@ def demand_forecasts_refresh(*, today: date | None = None) -> int:
     clinic = load_history(last_day=today - timedelta(days=1))
     with transaction.atomic():
         return _write_forecasts(clinic, load_demand_model(row), row)
+
+
+def ages_at_visit(frame) -> np.ndarray:
+    """Age in years at each visit, NaN for patients without a birth date."""
+    births = patient_birth_dates()
+    born = frame["patient_id"].map(births)
+    born = pd.to_datetime(born, errors="coerce")
+    start = frame["start"].dt.tz_convert(None)
+    return ((start - born).dt.days / 365.25).to_numpy(dtype=float)
+
+
+def no_show_model_train(*, today: date | None = None) -> ForecastModel:
+    """Fit the no-show risk models on a time split, register the MLP refitted on
+    all visits with both models' test scores; returns the registry row."""
+    today = today or timezone.now().date()
+    frame = appointment_frame()
+    if frame.empty:
+        raise ValueError("there is no appointment history to learn from")
+    frame = frame[frame["start"].dt.date < today].reset_index(drop=True)
+    frame["age"] = ages_at_visit(frame)
+    model, report = evaluate_risk(frame)
+    auc_mlp = report["mlp"]["auc"]
+    good = auc_mlp is not None and auc_mlp > 0.55
+
+    buffer = io.BytesIO()
+    torch.save(
+        {
+            "state_dict": model.net.state_dict(),
+            "hidden": model.net.hidden,
+            "mean": torch.from_numpy(model.mean),
+            "std": torch.from_numpy(model.std),
+        },
+        buffer,
+    )
+    with transaction.atomic():
+        row = ForecastModel(
+            kind=ModelKind.NO_SHOW,
+            version=_next_version(ModelKind.NO_SHOW),
+            good=good,
+            data_start=frame["start"].min().date(),
+            data_end=frame["start"].max().date(),
+            features=list(RISK_FEATURES),
+            metrics=report,
+            config={"hidden": model.net.hidden},
+            code_version=code_version(),
+        )
+        row.weights.save(
+            f"no-show-v{row.version}.pt", ContentFile(buffer.getvalue()), False
+        )
+        row.save()
+    logger.info(
+        "no-show model registered: version=%s good=%s auc=%s baseline_auc=%s",
+        row.version,
+        good,
+        auc_mlp,
+        report["logistic_regression"]["auc"],
+    )
+    return row
+
+
+def load_risk_model(row: ForecastModel) -> RiskModel:
+    """Rebuild a registered no-show model from its stored weights."""
+    with row.weights.open("rb") as handle:
+        saved = torch.load(io.BytesIO(handle.read()), weights_only=True)
+    net = RiskNet(len(row.features), saved["hidden"])
+    net.load_state_dict(saved["state_dict"])
+    return RiskModel(net=net, mean=saved["mean"].numpy(), std=saved["std"].numpy())

@@ -103,3 +103,44 @@ def test_stored_weights_reload_to_the_same_forecasts(
     again = predict(reloaded, samples, history.doctor_ids)
     np.testing.assert_allclose(original.mean, again.mean)
     np.testing.assert_array_equal(original.upper, again.upper)
+
+
+def test_dated_windows_imply_the_weekly_pattern_before_them(doctor):
+    from datetime import time
+
+    from domain.models import Availability
+    from forecasting.history import capacity_frame
+
+    today = timezone.now().date()
+    for offset in range(14):
+        day = today + timedelta(days=offset)
+        if day.weekday() < 5:
+            Availability.objects.create(
+                doctor=doctor, date=day, start_time=time(9), end_time=time(11)
+            )
+
+    frame = capacity_frame(today - timedelta(days=21), today + timedelta(days=13))
+
+    weekday = frame["date"].dt.day_of_week < 5
+    assert set(frame.loc[weekday, "capacity"]) == {4}
+    assert set(frame.loc[~weekday, "capacity"]) == {0}
+
+
+def test_no_show_model_is_registered_with_both_models_scores(
+    clinic_with_history, weights_storage
+):
+    from domain.models import Appointment
+
+    # Mark every Monday visit missed so there is something to learn.
+    past = Appointment.objects.filter(start__lt=timezone.now())
+    past.filter(start__week_day=2).update(status="no_show")
+
+    row = services.no_show_model_train()
+
+    assert row.kind == "no_show"
+    assert row.metrics["test"] > 0
+    for name in ("mlp", "logistic_regression"):
+        assert 0 <= row.metrics[name]["auc"] <= 1
+        assert "deciles" in row.metrics[name]
+    reloaded = services.load_risk_model(row)
+    assert reloaded.mean.shape == (len(row.features),)

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forecasting.services import demand_model_train
+from forecasting.services import demand_model_train, no_show_model_train
 
 
 class Command(BaseCommand):
@@ -36,4 +36,11 @@ class Command(BaseCommand):
             f"{validation.get('pickup_mae')}, seasonal naive "
             f"{validation.get('seasonal_naive_mae')}; trained in "
             f"{row.train_seconds:.0f}s, total {time.perf_counter() - started:.0f}s"
+        )
+        risk = no_show_model_train()
+        metrics = risk.metrics
+        self.stdout.write(
+            f"no-show model v{risk.version}: test AUC {metrics['mlp']['auc']} "
+            f"(logistic regression {metrics['logistic_regression']['auc']}), "
+            f"ECE {metrics['mlp']['ece']}, base rate {metrics['base_rate_test']}"
         )
