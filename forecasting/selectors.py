@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from domain.errors import NotFound
@@ -108,3 +108,45 @@ def high_demand_view(user: User, *, days: int) -> dict:
         "high_demand_share": settings.FORECAST_HIGH_DEMAND_SHARE,
         "items": list(rows),
     }
+
+
+def forecast_totals(
+    *,
+    date_from: date,
+    days: int,
+    doctor_ids: list[int] | None = None,
+    specialization_id: int | None = None,
+) -> list[dict]:
+    """Per date, the summed stored forecasts of the chosen doctors (all by
+    default): ``date``, ``expected``, ``lower``, ``upper``, ``capacity``,
+    ``high_demand_doctors``. Summed bounds are wider than an 80% interval of
+    the total, which suits a dashboard band that should not look too sure."""
+    rows = DemandForecast.objects.filter(
+        date__gte=date_from, date__lt=date_from + timedelta(days=days)
+    )
+    if doctor_ids is not None:
+        rows = rows.filter(doctor_id__in=doctor_ids)
+    if specialization_id is not None:
+        rows = rows.filter(doctor__specialization_id=specialization_id)
+    totals = (
+        rows.values("date")
+        .annotate(
+            total_expected=Sum("expected"),
+            total_lower=Sum("lower"),
+            total_upper=Sum("upper"),
+            total_capacity=Sum("capacity"),
+            flagged=Count("pk", filter=Q(high_demand=True)),
+        )
+        .order_by("date")
+    )
+    return [
+        {
+            "date": row["date"],
+            "expected": round(row["total_expected"], 2),
+            "lower": row["total_lower"],
+            "upper": row["total_upper"],
+            "capacity": row["total_capacity"],
+            "high_demand_doctors": row["flagged"],
+        }
+        for row in totals
+    ]

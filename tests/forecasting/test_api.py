@@ -117,3 +117,34 @@ def test_patients_may_not_list_high_demand_days(client, patient, stored):
     response = client.get("/api/v1/forecasts/high-demand", headers=bearer(patient))
 
     assert response.status_code == 403
+
+
+def test_dashboard_totals_sum_the_doctors_per_date(doctor, stored):
+    from forecasting.selectors import forecast_totals
+
+    other = make_doctor()
+    today = timezone.localtime().date()
+    DemandForecast.objects.create(
+        doctor=other,
+        date=today,
+        expected=2.0,
+        lower=1,
+        upper=4,
+        capacity=8,
+        high_demand=False,
+        model=stored,
+        origin=today - timedelta(days=1),
+    )
+
+    totals = forecast_totals(date_from=today, days=3)
+
+    assert totals[0] == {
+        "date": today,
+        "expected": 5.0,
+        "lower": 3,
+        "upper": 8,
+        "capacity": 18,
+        "high_demand_doctors": 0,
+    }
+    assert totals[2]["high_demand_doctors"] == 1
+    assert len(forecast_totals(date_from=today, days=3, doctor_ids=[other.pk])) == 1
