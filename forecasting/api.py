@@ -1,14 +1,20 @@
-"""Demand forecasts over HTTP: a doctor's next days, and the high-demand days."""
+"""Demand forecasts over HTTP: a doctor's next days, the high-demand days, and
+recommended slots."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+from django.contrib.auth.models import AnonymousUser
 from ninja import Field, Query, Router, Schema
 
 from domain.api.common import AUTH, errors, run_service, user_of
 from forecasting.models import DemandForecast
 from forecasting.selectors import doctor_forecast_view, high_demand_view
+from forecasting.slots import recommended_slots
 
 router = Router(tags=["forecasts"], auth=AUTH)
+# Mounted under /doctors: GET /doctors/{id}/slots/recommended.
+doctor_router = Router(tags=["forecasts"])
 
 
 class Window(Schema):
@@ -71,3 +77,58 @@ async def doctor_forecast(request, doctor_id: int, window: Query[Window]):
 )
 async def high_demand(request, window: Query[Window]):
     return await run_service(high_demand_view, user_of(request), days=window.days)
+
+
+class _Anyone:
+    """Lets a request through without credentials; signed-in patients still get
+    scores for their own attendance record."""
+
+    async def __call__(self, request):
+        return AnonymousUser()
+
+
+class RecommendedRange(Schema):
+    date_from: date | None = Field(
+        None, description="First local day (default: today in the doctor's zone)"
+    )
+    date_to: date | None = Field(None, description="Last local day, included")
+    limit: int = Field(5, ge=1, le=50)
+
+
+class ScoredSlotOut(Schema):
+    start: datetime
+    end: datetime
+    score: float = Field(description="0..1, higher is better")
+    attendance: float = Field(description="chance the booking is kept")
+    load: float | None = Field(description="expected share of the day's capacity")
+    reason: str
+
+
+class RecommendedOut(Schema):
+    doctor_id: int
+    time_zone: str
+    slots: list[ScoredSlotOut]
+
+
+@doctor_router.get(
+    "/{doctor_id}/slots/recommended",
+    response={200: RecommendedOut, **errors(401, 404, 422)},
+    auth=[*AUTH, _Anyone()],
+    summary="The best free slots, scored by attendance chance and day load",
+)
+async def recommended(request, doctor_id: int, span: Query[RecommendedRange]):
+    user = request.auth
+    patient = user if user.is_authenticated and user.is_patient else None
+    found = await run_service(
+        recommended_slots,
+        doctor_id,
+        patient=patient,
+        date_from=span.date_from,
+        date_to=span.date_to,
+        limit=span.limit,
+    )
+    zone = ZoneInfo(found["time_zone"])
+    for slot in found["slots"]:
+        slot["start"] = slot["start"].astimezone(zone)
+        slot["end"] = slot["end"].astimezone(zone)
+    return {"doctor_id": doctor_id, **found}

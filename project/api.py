@@ -62,6 +62,7 @@ api.add_router("/doctors", feedback.doctor_router)
 api.add_router("/reports", report_routes.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/forecasts", forecasting_api.router)
+api.add_router("/doctors", forecasting_api.doctor_router)
 
 
 def _error(request: HttpRequest, status: int, detail, code: str) -> HttpResponse:
