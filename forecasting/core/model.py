@@ -2,7 +2,9 @@
 
 The network predicts the pickup still to come for each horizon (bookings not yet
 on the books) as a negative binomial, so the forecast is the bookings already
-made plus a count distribution that can never go below them. A doctor
+made plus a count distribution that can never go below them. Its mean is the
+pickup baseline's average later pickup times a learned factor, so an untrained
+network starts at the baseline and learns corrections to it. A doctor
 embedding lets one network carry every doctor's habits; index 0 stands for a
 doctor the network has not seen.
 """
@@ -48,7 +50,11 @@ class DemandNet(nn.Module):
         context = torch.cat([last[0], self.doctor(doctor)], dim=1)  # [B, hidden+E]
         context = context[:, None, :].expand(-1, horizons, -1)  # [B, H, hidden+E]
         out = self.head(torch.cat([context, future], dim=2))  # [B, H, 2]
-        mean = F.softplus(out[..., 0]) * scale[:, None] + 1e-4
+        # A correction to the pickup baseline: the average later pickup for the
+        # weekday and lead (future feature 3) times a learned factor.
+        later = future[..., 3].clamp(min=0)  # [B, H], already divided by scale
+        factor = torch.exp(out[..., 0].clamp(-6, 6))
+        mean = (later + 0.05) * factor * scale[:, None] + 1e-4
         dispersion = F.softplus(out[..., 1]) + 1e-3
         return mean, dispersion
 
