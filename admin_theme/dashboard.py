@@ -19,6 +19,7 @@ from domain.errors import InvalidInput
 from domain.models import DoctorProfile, Specialization
 from domain.selectors import analytics
 from domain.selectors.analytics import Scope
+from forecasting.selectors import forecast_totals, high_demand_days
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +174,7 @@ def _short(day: date) -> str:
     return day.strftime("%d %b")
 
 
-def _trend_chart(scope: Scope, history: list[dict], forecast: list[dict]) -> dict:
+def _trend_chart(history: list[dict], forecast: list[dict]) -> dict:
     days = [row["date"] for row in history] + [row["date"] for row in forecast]
     padding = [None] * len(forecast)
     lead = [None] * len(history)
@@ -191,14 +192,14 @@ def _trend_chart(scope: Scope, history: list[dict], forecast: list[dict]) -> dic
                 borderDash=[6, 4],
             ),
             _line(
-                "80% interval",
+                "Summed 80% intervals",
                 lead + [row["upper"] for row in forecast],
                 VIOLET_FILL,
                 fill="+1",
                 borderWidth=0,
             ),
             _line(
-                "80% interval (low)",
+                "Summed 80% intervals (low)",
                 lead + [row["lower"] for row in forecast],
                 VIOLET_FILL,
                 borderWidth=0,
@@ -262,11 +263,35 @@ def _days_ahead_chart(days_ahead: list[dict], forecast: list[dict]) -> dict:
     return _chart([_short(row["date"]) for row in days_ahead], datasets)
 
 
+def _high_demand(scope: Scope) -> list[dict[str, Any]]:
+    """Doctor-days the forecaster flags in the 14 days after the reference day."""
+    rows = high_demand_days(
+        date_from=scope.date_to + timedelta(days=1), days=14, doctor_id=scope.doctor_id
+    )
+    if scope.specialization_id is not None:
+        rows = rows.filter(doctor__specialization_id=scope.specialization_id)
+    return [
+        {
+            "date": row.date,
+            "doctor": str(row.doctor),
+            "specialization": row.doctor.specialization.name,
+            "expected": round(row.expected, 1),
+            "capacity": row.capacity,
+        }
+        for row in rows[:DOCTORS_SHOWN]
+    ]
+
+
 def dashboard_figures(scope: Scope) -> dict[str, Any]:
     """Every card and chart of the dashboard for one scope."""
     rates = analytics.analytics_rates(scope)
     utilisation = analytics.analytics_utilisation(scope)
-    forecast: list[dict] = []
+    forecast = forecast_totals(
+        date_from=scope.date_to + timedelta(days=1),
+        days=14,
+        doctor_ids=[scope.doctor_id] if scope.doctor_id is not None else None,
+        specialization_id=scope.specialization_id,
+    )
     days_ahead = analytics.analytics_busiest_days_ahead(scope, days=14)
     by_time = analytics.analytics_rates_by_time(scope)
     lead_times = analytics.analytics_lead_times(scope)
@@ -285,8 +310,9 @@ def dashboard_figures(scope: Scope) -> dict[str, Any]:
         "no_show_change": _change(rates["no_show_change"]),
         "waitlist": analytics.analytics_waitlist(scope),
         "has_forecast": bool(forecast),
+        "high_demand": _high_demand(scope),
         "charts": {
-            "trend": _trend_chart(scope, analytics.analytics_trend(scope), forecast),
+            "trend": _trend_chart(analytics.analytics_trend(scope), forecast),
             "workload": _workload_chart(analytics.analytics_workload(scope)),
             "rates_doctor": _rates_chart(
                 analytics.analytics_rates_by_doctor(scope)[:DOCTORS_SHOWN], "doctor"

@@ -2,7 +2,7 @@
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.urls import reverse
@@ -95,3 +95,43 @@ def test_a_reversed_range_falls_back_to_the_default_and_says_why(admin_client):
     assert response.status_code == 200
     assert "The range ends before it starts." in response.content.decode()
     assert response.context["scope"].days == 90
+
+
+def test_trend_and_high_demand_show_stored_forecasts(admin_client, clinic):
+    from datetime import timedelta
+
+    from forecasting.models import DemandForecast, ForecastModel
+
+    heart, _skin = clinic
+    model = ForecastModel.objects.create(
+        kind="demand",
+        version=1,
+        good=True,
+        data_start=date(2028, 1, 1),
+        data_end=date(2030, 1, 9),
+        code_version="test",
+    )
+    for offset, (expected, flagged) in enumerate([(4.0, False), (9.5, True)], 1):
+        DemandForecast.objects.create(
+            doctor=heart,
+            date=date(2030, 1, 9) + timedelta(days=offset),
+            expected=expected,
+            lower=int(expected) - 2,
+            upper=int(expected) + 3,
+            capacity=10,
+            high_demand=flagged,
+            model=model,
+            origin=date(2030, 1, 9),
+        )
+
+    response = admin_client.get(reverse("admin:index"), RANGE)
+
+    trend = json.loads(response.context["dashboard"]["charts"]["trend"]["data"])
+    forecast = next(d for d in trend["datasets"] if d["label"] == "Forecast")
+    assert forecast["data"][9:] == [4.0, 9.5]
+    assert trend["labels"][9:11] == ["10 Jan", "11 Jan"]
+    high = response.context["dashboard"]["high_demand"]
+    assert [(row["date"], row["expected"]) for row in high] == [
+        (date(2030, 1, 11), 9.5)
+    ]
+    assert "High-demand days ahead" in response.content.decode()
