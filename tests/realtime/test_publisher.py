@@ -1,6 +1,8 @@
 """The publisher: after-commit slot states, and bookings that outlive Redis."""
 
+import asyncio
 import logging
+import time
 
 import pytest
 from channels.layers import channel_layers
@@ -66,3 +68,25 @@ def test_slot_message_states_what_the_database_says_now():
     assert booked[1]["type"] == "slot.booked"
     assert released[1]["type"] == "slot.released"
     assert released[0] == f"availability.doctor.{appointment.doctor_id}"
+
+
+class _SilentLayer:
+    """A layer whose sends never complete, like Redis behind a dead route."""
+
+    async def group_send(self, group, message):
+        await asyncio.sleep(60)
+
+
+def test_a_silent_channel_layer_holds_the_caller_only_up_to_the_deadline(
+    monkeypatch, caplog
+):
+    monkeypatch.setattr(publisher, "get_channel_layer", _SilentLayer)
+    monkeypatch.setattr(publisher, "PUBLISH_TIMEOUT_SECONDS", 0.2)
+    caplog.set_level(logging.WARNING, logger="realtime.publisher")
+    messages = [(f"user.{n}", {"type": "ping"}) for n in range(5)]
+
+    began = time.monotonic()
+    publisher.publish(messages, reason="test")
+
+    assert time.monotonic() - began < 2
+    assert "realtime publish for test failed" in caplog.text
