@@ -1,14 +1,16 @@
 """Two app processes behind one Redis: what one hears, the other caused.
 
-Starts two uvicorn servers on this worktree's ports against the test database
-(PostgreSQL) and the Redis channel layer, then drives them as clients would:
-HTTP through one, websockets on the other. Every wait is bounded and both
-processes are always stopped.
+Starts two uvicorn servers against the test database (PostgreSQL) and the
+Redis channel layer, then drives them as clients would: HTTP through one,
+websockets on the other. The ports come from the operating system, so suites
+running side by side never collide. Every wait is bounded and both processes
+are always stopped.
 """
 
 import asyncio
 import json
 import os
+import socket
 import subprocess
 import sys
 import time as clock
@@ -32,7 +34,6 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = (8121, 8122)
 WAIT = 10
 
 
@@ -53,6 +54,12 @@ def _server_env() -> dict[str, str]:
     return env
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def _wait_until_up(process: subprocess.Popen, port: int) -> None:
     deadline = clock.monotonic() + 30
     while clock.monotonic() < deadline:
@@ -71,9 +78,10 @@ def _wait_until_up(process: subprocess.Popen, port: int) -> None:
 def servers(transactional_db, tmp_path):
     """Two uvicorn processes on the Redis layer and the test database."""
     env = _server_env()
+    ports = [_free_port(), _free_port()]
     processes = []
     try:
-        for port in PORTS:
+        for port in ports:
             log = (tmp_path / f"server-{port}.log").open("w")
             processes.append(
                 subprocess.Popen(
@@ -95,9 +103,9 @@ def servers(transactional_db, tmp_path):
                     stderr=subprocess.STDOUT,
                 )
             )
-        for process, port in zip(processes, PORTS, strict=True):
+        for process, port in zip(processes, ports, strict=True):
             _wait_until_up(process, port)
-        yield [f"127.0.0.1:{port}" for port in PORTS]
+        yield [f"127.0.0.1:{port}" for port in ports]
     finally:
         for process in processes:
             process.terminate()
