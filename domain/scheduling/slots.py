@@ -158,12 +158,18 @@ def candidate_slots(
             # Step in wall-clock time so 09:00 stays 09:00 across a DST change.
             cursor = datetime.combine(day, start_time)
             limit = datetime.combine(day, end_time)
+            previous_end = None
             while cursor + length <= limit:
                 start = local_instant(day, cursor.time(), zone)
                 cursor += length
                 if start is None:
                     continue
+                # After a spring-forward gap the next wall-clock step can start
+                # before the slot that straddled the gap has ended.
+                if previous_end is not None and start < previous_end:
+                    continue
                 end = start + length
+                previous_end = end
                 if end > window_end or start < earliest or start > latest:
                     continue
                 if _overlaps(start, end, schedule.time_off):
