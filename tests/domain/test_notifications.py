@@ -367,3 +367,27 @@ def test_booking_mail_is_dropped_when_the_visit_was_cancelled_before_the_job_ran
     run_ready_jobs()
 
     assert mail.outbox == []
+
+
+def test_a_failed_reminder_send_gives_the_claim_back_for_the_next_sweep(
+    monkeypatch, time_machine
+):
+    from django.core.mail import EmailMultiAlternatives
+
+    from domain.services.reminders import appointment_reminder_send
+
+    appointment = make_appointment(start=timezone.now() + timedelta(days=3))
+    time_machine.move_to(appointment.start - timedelta(hours=2))
+
+    def refuse(self, fail_silently=False):
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(EmailMultiAlternatives, "send", refuse)
+        with pytest.raises(ConnectionRefusedError):
+            appointment_reminder_send(str(appointment.pk))
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent is False
+
+    assert appointment_reminder_send(str(appointment.pk)) is True
+    assert len(mail.outbox) == 1
