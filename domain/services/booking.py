@@ -35,7 +35,11 @@ from domain.models import (
     User,
     WaitlistOffer,
 )
-from domain.permissions import can_view_appointment, is_own_doctor_profile
+from domain.permissions import (
+    can_view_appointment,
+    is_own_doctor_profile,
+    require_email_verified,
+)
 from domain.scheduling.slots import Slot, candidate_slots, day_is_full, is_blocked
 from domain.selectors.slots import schedules_for
 from domain.services.audit import audit_record
@@ -205,6 +209,9 @@ def appointment_book(
     if start.tzinfo is None:
         raise InvalidInput("start must carry a UTC offset.", field="start")
     start = start.astimezone(UTC)
+    if actor.role == Role.PATIENT:
+        # Admins booking at the front desk have checked the patient themselves.
+        require_email_verified(actor)
     patient = _resolve_patient(actor, patient_id)
     _check_patient_may_book(patient)
     try:
