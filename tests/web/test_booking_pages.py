@@ -246,3 +246,16 @@ def test_an_instant_at_the_end_of_the_calendar_is_refused_not_a_500(
 
     assert response.status_code == 400
     assert not Appointment.objects.exists()
+
+
+def test_doctor_page_highlights_recommended_slots_with_their_reason(client, doctor):
+    response = client.get(reverse("web:doctor", args=[doctor.pk]))
+
+    recommended = response.context["recommended"]
+    assert len(recommended) == 3
+    for reason in recommended.values():
+        assert reason
+        assert f"(recommended: {reason})" in response.text
+    assert set(recommended) <= {
+        slot.value for day in response.context["days"] for slot in day.slots
+    }

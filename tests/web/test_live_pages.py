@@ -191,3 +191,12 @@ def test_offers_and_waitlists_show_on_my_appointments(client, doctor):
     assert list(response.context["offers"]) == [offer]
     assert WaitlistOffer.objects.count() == 1
     assert "Times offered to you" in response.text
+
+
+def test_queue_page_says_when_there_is_no_forecast_yet(client, doctor, today):
+    client.force_login(doctor.user)
+
+    response = client.get(reverse("web:queue"))
+
+    assert response.context["forecast"]["days"] == []
+    assert "No forecast yet" in response.text

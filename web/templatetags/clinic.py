@@ -72,3 +72,9 @@ QUEUE_STATES = {
 def state_label(state: str) -> str:
     """A queue state in words."""
     return QUEUE_STATES.get(state, state)
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]``, or None; templates cannot index by a variable."""
+    return (mapping or {}).get(key)

@@ -23,10 +23,19 @@ from domain.services.booking import (
     appointment_cancel,
     appointment_reschedule,
 )
+from forecasting.slots import recommended_slots
 from web.forms import BookForm, CancelForm, FeedbackForm, SlotChoiceForm, WeekForm
-from web.views.common import add_domain_error, context_of, nearest_slots, slots_by_day
+from web.views.common import (
+    add_domain_error,
+    context_of,
+    iso_utc,
+    nearest_slots,
+    slots_by_day,
+)
 
 WEEKS_AHEAD_MAX = 60
+# How many of the week's free slots are highlighted as recommended.
+RECOMMENDED_SHOWN = 3
 # Refusals after which the nearest other free times are worth offering.
 SLOT_GONE_CODES = {"slot_taken", "slot_unavailable", "patient_busy"}
 
@@ -52,6 +61,13 @@ def week_context(request: HttpRequest, doctor: DoctorProfile) -> dict:
         for_patient=request.user if request.user.is_authenticated else None,
     )
     previous = start - timedelta(days=7)
+    best = recommended_slots(
+        doctor.pk,
+        patient=request.user if request.user.is_authenticated else None,
+        date_from=start,
+        date_to=start + timedelta(days=6),
+        limit=RECOMMENDED_SHOWN,
+    )["slots"]
     return {
         "week_start": start,
         "week_end": start + timedelta(days=6),
@@ -59,6 +75,7 @@ def week_context(request: HttpRequest, doctor: DoctorProfile) -> dict:
         "next_week": start + timedelta(days=7),
         "days": slots_by_day(free.slots, zone=doctor.time_zone, date_from=start),
         "slot_count": len(free.slots),
+        "recommended": {iso_utc(item["start"]): item["reason"] for item in best},
     }
 
 

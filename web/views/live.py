@@ -20,10 +20,12 @@ from domain.services.waitlist import (
     waitlist_offer_accept,
     waitlist_offer_decline,
 )
+from forecasting.selectors import doctor_forecast_view
 from web.forms import WaitlistJoinForm
 from web.views.common import context_of
 from web.views.doctor import doctor_required
 
+FORECAST_DAYS = 14
 QUEUE_ACTIONS = {
     "check-in": (appointment_check_in, "Checked in."),
     "start": (appointment_start, "Consultation started."),
@@ -117,11 +119,17 @@ def _with_times(queue: dict) -> dict:
 
 @doctor_required
 def queue(request: HttpRequest, doctor: DoctorProfile) -> HttpResponse:
-    """Today's patients in order, with the next step for each."""
+    """Today's patients in order, with the next step for each, and the forecast."""
     return render(
         request,
         "web/live/queue.html",
-        {"doctor": doctor, "queue": _with_times(queue_for_doctor(doctor))},
+        {
+            "doctor": doctor,
+            "queue": _with_times(queue_for_doctor(doctor)),
+            "forecast": doctor_forecast_view(
+                request.user, doctor.pk, days=FORECAST_DAYS
+            ),
+        },
     )
 
 
