@@ -56,8 +56,12 @@ def bearer(user) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
-    # Pages render {% static %}; the manifest storage used outside debug needs
-    # collectstatic, which tests do not run.
+    # Production hashes static names through a manifest that collectstatic
+    # writes at image build time (tests/project/test_container.py runs it);
+    # pages rendered in other tests use the plain names instead, and
+    # ServeStatic finds the files in the apps rather than in STATIC_ROOT.
+    settings.STATIC_ROOT = None
+    settings.SERVESTATIC_USE_FINDERS = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "channels",
+    # Listed so Swagger UI is served from our static files, not a CDN, which
+    # keeps the docs page inside the Content-Security-Policy.
+    "ninja",
     "ninja_jwt",
     "ninja_jwt.token_blacklist",
     "django_tasks",
@@ -63,7 +66,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the request id and the timing cover everything below it.
+    "project.observability.RequestLogMiddleware",
+    "project.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "project.security.ContentSecurityPolicyMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -150,6 +157,23 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+# --- Cache (rate-limit counters) ---------------------------------------------
+
+# Counters must be shared by every app process, so with Redis configured they
+# live there; the short socket timeouts keep a Redis outage from stalling
+# requests (the rate limiter lets requests through when the cache is down).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CHANNEL_PREFIX", "clinic"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # --- Background tasks -------------------------------------------------------
 
 TASKS = {
@@ -215,7 +239,8 @@ RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
 # --- Files, static, e-mail --------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Outside DATA_DIR in the image, so a volume mounted for files cannot hide it.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or DATA_DIR / "static")
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 PRIVATE_FILES_ROOT = DATA_DIR / "private"
@@ -326,8 +351,63 @@ USE_TZ = True
 # --- Proxy and security -----------------------------------------------------
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For entries
-# are trusted when recording a client's IP address in the audit log.
+# are trusted when recording a client's IP address in the audit log and when
+# counting requests per address for rate limits.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Behind a TLS-terminating proxy the app itself sees plain HTTP; the proxy's
+# X-Forwarded-Proto says what the client used. Only trusted when a proxy is
+# declared, since a client talking to the app directly could forge it.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# HTTPS_ONLY switches on everything a site served only over HTTPS wants:
+# redirect to HTTPS, secure cookies and HSTS. Each can be tuned on its own.
+HTTPS_ONLY = env_bool("HTTPS_ONLY", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS_ONLY)
+# Liveness and readiness probes come from inside the platform over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS_ONLY)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS_ONLY)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS_ONLY else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Preloading is a promise about a whole registrable domain that takes months to
+# undo, and a platform subdomain (*.up.railway.app) cannot be preloaded at all;
+# it stays the domain owner's choice, so its reminder is not a deploy failure.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (project/security.py). Our own pages load scripts
+# and styles only from this origin. The admin (Unfold) runs Alpine.js, whose
+# standard build evaluates expressions with Function(), and writes inline
+# styles, so its policy is wider; it is only served to staff.
+CSP_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CSP_PATH_POLICIES = {
+    "/admin/": {
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+    },
+    # Swagger UI sets element styles from script.
+    "/api/v1/docs": {"style-src": ["'self'", "'unsafe-inline'"]},
+}
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 
 # --- Logging ----------------------------------------------------------------
 
@@ -336,19 +416,34 @@ LOG_FORMAT = env_choice("LOG_FORMAT", "plain" if DEBUG else "json", ("plain", "j
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "request_id": {"()": "project.observability.RequestIdFilter"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
+        },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level"},
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # uvicorn configures its own loggers before Django starts; routing them
+        # through our handler keeps every line in one format. Its access log is
+        # replaced by project.observability's one line per request.
+        "uvicorn": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "uvicorn.error": {"level": LOG_LEVEL},
+        "uvicorn.access": {"handlers": [], "level": "WARNING", "propagate": False},
     },
 }
