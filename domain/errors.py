@@ -57,3 +57,13 @@ class InvalidInput(DomainError):
 
     def __init__(self, detail: str, *, code: str = "invalid", field: str | None = None):
         super().__init__(detail, code=code, extra={"field": field} if field else None)
+
+
+class RateLimited(DomainError):
+    """Too many attempts; ``retry_after`` says in how many seconds to try again."""
+
+    status = 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many attempts; try again later.", code="rate_limited")
+        self.retry_after = max(1, retry_after)

@@ -28,7 +28,7 @@ from domain.api import (
     waitlist,
 )
 from domain.api import reports as report_routes
-from domain.errors import DomainError
+from domain.errors import DomainError, RateLimited
 from forecasting import api as forecasting_api
 
 logger = logging.getLogger(__name__)
@@ -72,7 +72,10 @@ def _error(request: HttpRequest, status: int, detail, code: str) -> HttpResponse
 @api.exception_handler(DomainError)
 def on_domain_error(request, exc: DomainError):
     body = {"detail": exc.detail, "code": exc.code, **exc.extra}
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    if isinstance(exc, RateLimited):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

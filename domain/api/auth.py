@@ -9,8 +9,9 @@ from ninja import Field, Router, Schema, Status
 from ninja_jwt.tokens import RefreshToken
 from pydantic import EmailStr
 
-from domain.api.common import ErrorOut, context_of, errors, run_service
+from domain.api.common import context_of, errors, run_service
 from domain.api.me import MeOut, me_out
+from domain.api.ratelimit import Bucket, limits_check, limits_consume, limits_hit
 from domain.errors import DomainError
 from domain.models import Gender
 from domain.services.accounts import NewAccount, patient_register
@@ -46,10 +47,15 @@ class TokenPairOut(Schema):
 
 @router.post(
     "/register",
-    response={201: MeOut, **errors(409, 422)},
+    response={201: MeOut, **errors(409, 422, 429)},
     summary="Sign up as a patient",
 )
 async def register(request, payload: RegisterIn):
+    context = context_of(request)
+    await limits_consume(
+        Bucket("register_ip", context.ip_address or "unknown"),
+        Bucket("register_account", payload.email),
+    )
     account = NewAccount(
         username=payload.username,
         email=payload.email,
@@ -63,18 +69,25 @@ async def register(request, payload: RegisterIn):
         date_of_birth=payload.date_of_birth,
         gender=payload.gender,
         contact_number=payload.contact_number,
-        context=context_of(request),
+        context=context,
     )
     return Status(201, await me_out(user))
 
 
 @router.post(
     "/token/pair",
-    response={200: TokenPairOut, 401: ErrorOut},
+    response={200: TokenPairOut, **errors(401, 422, 429)},
     summary="Exchange username and password for an access and a refresh token",
 )
 async def token_pair(request, payload: TokenPairIn):
     context = context_of(request)
+    # Failures are counted per account and per address; once either is full,
+    # even the right password is refused until the window ends.
+    buckets = (
+        Bucket("login_account", payload.username),
+        Bucket("login_ip", context.ip_address or "unknown"),
+    )
+    await limits_check(*buckets)
     user = await aauthenticate(
         request, username=payload.username, password=payload.password
     )
@@ -87,6 +100,7 @@ async def token_pair(request, payload: TokenPairIn):
             detail={"username": payload.username[:150]},
         )
         logger.info("sign-in refused")
+        await limits_hit(*buckets)
         raise DomainError(
             "No active account with these credentials.",
             code="invalid_credentials",

@@ -236,6 +236,18 @@ NINJA_JWT = {
 }
 
 RATELIMIT_ENABLE = env_bool("RATELIMIT_ENABLE", True)
+# Scopes of domain/api/ratelimit.py: "count/period", period s, m, h or d with
+# an optional multiple ("20/10m"). Sign-in counts failures only; the others
+# count every attempt.
+RATE_LIMITS = {
+    "login_account": "5/m",
+    "login_ip": "20/m",
+    "register_ip": "5/m",
+    "register_account": "5/m",
+    "password_reset_ip": "5/m",
+    "password_reset_account": "3/h",
+    "booking_patient": "10/m",
+}
 
 # --- Files, static, e-mail --------------------------------------------------
 
