@@ -5,6 +5,7 @@ from pydantic import EmailStr
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
 from domain.api.me import MeOut, me_out
+from domain.api.ratelimit import Bucket, limits_consume
 from domain.services.passwords import (
     password_change,
     password_reset_confirm,
@@ -76,13 +77,15 @@ async def change_password(request, payload: PasswordChangeIn):
 
 @router.post(
     "/password/reset",
-    response={202: None, **errors(422)},
+    response={202: None, **errors(422, 429)},
     summary="Mail a password reset link (the answer never reveals accounts)",
 )
 async def reset_password(request, payload: PasswordResetIn):
-    await run_service(
-        password_reset_request, payload.email, context=context_of(request)
-    )
+    context = context_of(request)
+    # Per address only: the per-account limit lives in the service, silently,
+    # so that this answer says nothing about which addresses have accounts.
+    await limits_consume(Bucket("password_reset_ip", context.ip_address or "unknown"))
+    await run_service(password_reset_request, payload.email, context=context)
     return Status(202, None)
 
 

@@ -245,7 +245,6 @@ RATE_LIMITS = {
     "register_ip": "5/m",
     "register_account": "5/m",
     "password_reset_ip": "5/m",
-    "password_reset_account": "3/h",
     "booking_patient": "10/m",
 }
 

@@ -175,3 +175,20 @@ def test_concurrent_attempts_never_exceed_the_limit(settings):
         return await asyncio.gather(*(attempt() for _ in range(25)))
 
     assert sum(asyncio.run(burst())) == 10
+
+
+def test_password_reset_requests_are_limited_per_address(client):
+    def request_reset(n):
+        return client.post(
+            "/api/v1/auth/password/reset",
+            {"email": f"someone{n}@example.com"},
+            content_type="application/json",
+            REMOTE_ADDR="203.0.113.77",
+        )
+
+    assert [request_reset(n).status_code for n in range(5)] == [202] * 5
+
+    refused = request_reset(5)
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
