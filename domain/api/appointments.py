@@ -9,6 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.ratelimit import Bucket, limits_consume
 from domain.models import Appointment
 from domain.selectors.appointments import appointment_get, appointment_list
 from domain.services.booking import (
@@ -82,7 +83,7 @@ async def _out(request, appointment: Appointment) -> Appointment:
 
 @router.post(
     "",
-    response={201: AppointmentOut, **errors(401, 403, 404, 409, 422)},
+    response={201: AppointmentOut, **errors(401, 403, 404, 409, 422, 429)},
     summary="Book a free slot (patients; admins for a patient)",
     description=(
         "422 `not_a_slot` when the start is not one of the doctor's slots; "
@@ -91,9 +92,12 @@ async def _out(request, appointment: Appointment) -> Appointment:
     ),
 )
 async def book(request, payload: BookIn):
+    actor = user_of(request)
+    # Bursts are counted per patient, whoever books for them.
+    await limits_consume(Bucket("booking_patient", str(payload.patient_id or actor.pk)))
     appointment = await run_service(
         appointment_book,
-        user_of(request),
+        actor,
         doctor_id=payload.doctor_id,
         start=payload.start,
         reason=payload.reason,

@@ -8,8 +8,9 @@ import time_machine
 
 from domain.api.ratelimit import Bucket, Rate, limits_consume
 from domain.errors import RateLimited
-from domain.models import AuditLog, User
-from tests.factories import PASSWORD, make_patient
+from domain.models import Appointment, AuditLog, User
+from tests.conftest import bearer
+from tests.factories import PASSWORD, make_doctor, make_patient
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +193,25 @@ def test_password_reset_requests_are_limited_per_address(client):
 
     assert refused.status_code == 429
     assert refused.json()["code"] == "rate_limited"
+
+
+def test_booking_bursts_are_limited_per_patient(client):
+    patient = make_patient()
+    doctor = make_doctor()
+
+    def book(minute):
+        return client.post(
+            "/api/v1/appointments",
+            {"doctor_id": doctor.pk, "start": f"2026-03-20T09:{minute:02d}:00+00:00"},
+            content_type="application/json",
+            headers=bearer(patient),
+        )
+
+    # Ten attempts (none of them a real slot) use up the minute's allowance.
+    assert {book(n).status_code for n in range(10)} == {422}
+
+    refused = book(11)
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert not Appointment.objects.exists()

@@ -17,14 +17,19 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from datetime import datetime, timedelta
+from datetime import time as wall_time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from channels.layers import channel_layers, get_channel_layer
+from django.utils import timezone
 
-from domain.models import PatientProfile, User
+from domain.models import Appointment, AppointmentStatus, PatientProfile, User
 from realtime.groups import availability_group
-from tests.factories import PASSWORD, make_doctor, make_patient
+from tests.conftest import bearer
+from tests.factories import PASSWORD, make_doctor, make_patient, make_window
 from tests.realtime.conftest import communicator
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +94,36 @@ def test_with_redis_unreachable_accounts_work_and_readiness_reports_the_layer_do
     assert signed_in.status_code == 200
     assert registered.status_code == 201
     assert PatientProfile.objects.filter(user__username="during-outage").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_unreachable_booking_and_cancelling_still_work(
+    client, settings, layer_reset
+):
+    _redis_settings(settings, CLOSED_PORT)
+    patient = make_patient()
+    doctor = make_doctor()
+    day = timezone.localdate() + timedelta(days=5)
+    make_window(doctor, day, "09:00", "10:00")
+    start = datetime.combine(day, wall_time(9), ZoneInfo(doctor.time_zone))
+
+    booked = client.post(
+        "/api/v1/appointments",
+        {"doctor_id": doctor.pk, "start": start.isoformat()},
+        content_type="application/json",
+        headers=bearer(patient),
+    )
+    assert booked.status_code == 201, booked.content
+    cancelled = client.post(
+        f"/api/v1/appointments/{booked.json()['id']}/cancel",
+        {},
+        content_type="application/json",
+        headers=bearer(patient),
+    )
+
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["status"] == "cancelled"
+    assert Appointment.objects.get().status == AppointmentStatus.CANCELLED
 
 
 class PrivateRedis:

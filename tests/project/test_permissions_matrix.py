@@ -19,15 +19,18 @@ see answer 404, not 403 (DESIGN.md).
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from ninja_jwt.tokens import RefreshToken
 from PIL import Image
 
-from domain.models import AppointmentStatus, Report, Role
+from domain.models import AppointmentStatus, Report, Role, TimeOff, WeeklyHours
 from project.api import api
 from tests.conftest import bearer
 from tests.factories import (
@@ -37,6 +40,7 @@ from tests.factories import (
     make_patient,
     make_specialization,
     make_user,
+    make_window,
 )
 
 CALLERS = (
@@ -75,6 +79,11 @@ class World:
     doctor: Any
     appointment: Any
     report: Any
+    upcoming: Any
+    window: Any
+    hours: Any
+    time_off: Any
+    free_day: date
     counter: list[int] = field(default_factory=lambda: [0])
 
     def unique(self, prefix: str) -> str:
@@ -87,6 +96,7 @@ class Row:
     expected: dict[str, int]
     path_params: Callable[[World], dict[str, Any]] = lambda world: {}
     json: Callable[[World], dict[str, Any]] | None = None
+    query: Callable[[World], dict[str, Any]] | None = None
     multipart: Callable[[World], dict[str, Any]] | None = None
 
 
@@ -127,6 +137,19 @@ def _new_doctor(world: World) -> dict[str, Any]:
 def _refresh_of_patient(world: World) -> dict[str, Any]:
     return {"refresh": str(RefreshToken.for_user(world.users["patient_own"]))}
 
+
+# The doctor's own schedule: that doctor and admins manage it.
+MANAGERS_WRITE = expect(401, 403, 403, 201, 403, 201)
+MANAGERS_READ = expect(401, 403, 403, 200, 403, 200)
+MANAGERS_DELETE = expect(401, 403, 403, 204, 403, 204)
+# One visit: its patient, its doctor and admins see it; others get 404.
+OWN_VISIT_READ = expect(401, 200, 404, 200, 404, 200)
+# Clinic-side steps of a visit: its doctor and admins.
+DOCTOR_ACTION = expect(401, 403, 404, 200, 404, 200)
+# The same steps on a visit that is pending and not today: callers who may act
+# get past the permission check to the state rule (409); others never do.
+DOCTOR_ACTION_TOO_EARLY = expect(401, 403, 404, 409, 404, 409)
+ADMIN_ONLY = expect(401, 403, 403, 403, 403, 200)
 
 # (method, OpenAPI path) -> row. Keep in the order of the schema.
 MATRIX: dict[tuple[str, str], Row] = {
@@ -212,6 +235,107 @@ MATRIX: dict[tuple[str, str], Row] = {
         expect(401, 200, 404, 200, 404, 200),
         path_params=lambda w: {"report_id": w.report.pk},
     ),
+    ("GET", "/api/v1/doctors/{doctor_id}/slots"): Row(
+        everyone(200),
+        path_params=lambda w: {"doctor_id": w.doctor.pk},
+        query=lambda w: {"date_from": w.free_day, "date_to": w.free_day},
+    ),
+    ("POST", "/api/v1/doctors/{doctor_id}/availability"): Row(
+        MANAGERS_WRITE,
+        path_params=lambda w: {"doctor_id": w.doctor.pk},
+        json=lambda w: {
+            "date": str(w.free_day + timedelta(days=1)),
+            "start_time": "09:00",
+            "end_time": "11:00",
+        },
+    ),
+    ("GET", "/api/v1/doctors/{doctor_id}/availability"): Row(
+        MANAGERS_READ, path_params=lambda w: {"doctor_id": w.doctor.pk}
+    ),
+    ("PATCH", "/api/v1/doctors/{doctor_id}/availability/{window_id}"): Row(
+        MANAGERS_READ,
+        path_params=lambda w: {"doctor_id": w.doctor.pk, "window_id": w.window.pk},
+        json=lambda w: {"end_time": "12:30"},
+    ),
+    ("DELETE", "/api/v1/doctors/{doctor_id}/availability/{window_id}"): Row(
+        MANAGERS_DELETE,
+        path_params=lambda w: {"doctor_id": w.doctor.pk, "window_id": w.window.pk},
+    ),
+    ("POST", "/api/v1/doctors/{doctor_id}/weekly-hours"): Row(
+        MANAGERS_WRITE,
+        path_params=lambda w: {"doctor_id": w.doctor.pk},
+        json=lambda w: {"weekday": 2, "start_time": "09:00", "end_time": "12:00"},
+    ),
+    ("GET", "/api/v1/doctors/{doctor_id}/weekly-hours"): Row(
+        MANAGERS_READ, path_params=lambda w: {"doctor_id": w.doctor.pk}
+    ),
+    ("PATCH", "/api/v1/doctors/{doctor_id}/weekly-hours/{hours_id}"): Row(
+        MANAGERS_READ,
+        path_params=lambda w: {"doctor_id": w.doctor.pk, "hours_id": w.hours.pk},
+        json=lambda w: {"end_time": "18:00"},
+    ),
+    ("DELETE", "/api/v1/doctors/{doctor_id}/weekly-hours/{hours_id}"): Row(
+        MANAGERS_DELETE,
+        path_params=lambda w: {"doctor_id": w.doctor.pk, "hours_id": w.hours.pk},
+    ),
+    ("POST", "/api/v1/doctors/{doctor_id}/time-off"): Row(
+        MANAGERS_WRITE,
+        path_params=lambda w: {"doctor_id": w.doctor.pk},
+        json=lambda w: {
+            "date_from": str(w.free_day + timedelta(days=30)),
+            "date_to": str(w.free_day + timedelta(days=31)),
+        },
+    ),
+    ("GET", "/api/v1/doctors/{doctor_id}/time-off"): Row(
+        MANAGERS_READ, path_params=lambda w: {"doctor_id": w.doctor.pk}
+    ),
+    ("DELETE", "/api/v1/doctors/{doctor_id}/time-off/{time_off_id}"): Row(
+        MANAGERS_DELETE,
+        path_params=lambda w: {
+            "doctor_id": w.doctor.pk,
+            "time_off_id": w.time_off.pk,
+        },
+    ),
+    ("POST", "/api/v1/appointments"): Row(
+        expect(401, 201, 201, 403, 403, 422),
+        json=lambda w: {"doctor_id": w.doctor.pk, "start": _slot(w, "09:00")},
+    ),
+    ("GET", "/api/v1/appointments"): Row(signed_in(200)),
+    ("GET", "/api/v1/appointments/{appointment_id}"): Row(
+        OWN_VISIT_READ, path_params=lambda w: {"appointment_id": w.upcoming.pk}
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/cancel"): Row(
+        OWN_VISIT_READ,
+        path_params=lambda w: {"appointment_id": w.upcoming.pk},
+        json=lambda w: {},
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/reschedule"): Row(
+        OWN_VISIT_READ,
+        path_params=lambda w: {"appointment_id": w.upcoming.pk},
+        json=lambda w: {"start": _slot(w, "09:30")},
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/confirm"): Row(
+        DOCTOR_ACTION, path_params=lambda w: {"appointment_id": w.upcoming.pk}
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/complete"): Row(
+        DOCTOR_ACTION_TOO_EARLY, path_params=lambda w: {"appointment_id": w.upcoming.pk}
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/no-show"): Row(
+        DOCTOR_ACTION_TOO_EARLY, path_params=lambda w: {"appointment_id": w.upcoming.pk}
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/check-in"): Row(
+        DOCTOR_ACTION_TOO_EARLY, path_params=lambda w: {"appointment_id": w.upcoming.pk}
+    ),
+    ("POST", "/api/v1/appointments/{appointment_id}/start"): Row(
+        DOCTOR_ACTION_TOO_EARLY, path_params=lambda w: {"appointment_id": w.upcoming.pk}
+    ),
+    ("GET", "/api/v1/analytics/summary"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/analytics/trend"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/analytics/workload"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/analytics/rates/doctors"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/analytics/rates/time"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/analytics/lead-times"): Row(ADMIN_ONLY),
+    ("GET", "/api/v1/analytics/days-ahead"): Row(ADMIN_ONLY),
 }
 
 
@@ -264,7 +388,36 @@ def world(db, tmp_path, settings, monkeypatch) -> World:
         content_type="application/pdf",
         size=14,
     )
-    return World(users=users, doctor=doctor, appointment=appointment, report=report)
+    # A pending visit in three days, and a free morning ten days ahead.
+    upcoming = make_appointment(
+        patient=users["patient_own"], doctor=doctor, status=AppointmentStatus.PENDING
+    )
+    free_day = timezone.localdate() + timedelta(days=10)
+    return World(
+        users=users,
+        doctor=doctor,
+        appointment=appointment,
+        report=report,
+        upcoming=upcoming,
+        window=make_window(doctor, free_day, "09:00", "12:00"),
+        hours=WeeklyHours.objects.create(
+            doctor=doctor, weekday=0, start_time=time(14), end_time=time(17)
+        ),
+        time_off=TimeOff.objects.create(
+            doctor=doctor,
+            start=timezone.now() + timedelta(days=20),
+            end=timezone.now() + timedelta(days=21),
+        ),
+        free_day=free_day,
+    )
+
+
+def _slot(world: World, local: str) -> str:
+    """A free slot's start on the free day, in the doctor's time zone."""
+    moment = datetime.combine(
+        world.free_day, time.fromisoformat(local), ZoneInfo(world.doctor.time_zone)
+    )
+    return moment.isoformat()
 
 
 CASES = [
@@ -280,6 +433,8 @@ def test_operation_answers_each_caller_as_expected(client, world, method, path, 
     url = path.format(**row.path_params(world))
     headers = {} if caller == "anonymous" else bearer(world.users[caller])
     kwargs: dict[str, Any] = {"headers": headers}
+    if row.query is not None:
+        kwargs["query_params"] = row.query(world)
     if row.json is not None:
         kwargs |= {"data": row.json(world), "content_type": "application/json"}
     elif row.multipart is not None:
