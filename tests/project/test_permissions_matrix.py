@@ -37,6 +37,7 @@ from tests.factories import (
     PASSWORD,
     make_appointment,
     make_doctor,
+    make_offer,
     make_patient,
     make_specialization,
     make_user,
@@ -84,6 +85,7 @@ class World:
     hours: Any
     time_off: Any
     free_day: date
+    offer: Any
     counter: list[int] = field(default_factory=lambda: [0])
 
     def unique(self, prefix: str) -> str:
@@ -336,6 +338,28 @@ MATRIX: dict[tuple[str, str], Row] = {
     ("GET", "/api/v1/analytics/rates/time"): Row(ADMIN_ONLY),
     ("GET", "/api/v1/analytics/lead-times"): Row(ADMIN_ONLY),
     ("GET", "/api/v1/analytics/days-ahead"): Row(ADMIN_ONLY),
+    ("POST", "/api/v1/waitlist"): Row(
+        expect(401, 201, 201, 403, 403, 403),
+        json=lambda w: {
+            "doctor_id": w.doctor.pk,
+            "date_from": str(w.free_day + timedelta(days=2)),
+            "date_to": str(w.free_day + timedelta(days=3)),
+        },
+    ),
+    ("GET", "/api/v1/waitlist"): Row(signed_in(200)),
+    ("DELETE", "/api/v1/waitlist/{entry_id}"): Row(
+        expect(401, 204, 404, 404, 404, 404),
+        path_params=lambda w: {"entry_id": w.offer.entry_id},
+    ),
+    ("GET", "/api/v1/waitlist/offers"): Row(signed_in(200)),
+    ("POST", "/api/v1/waitlist/offers/{offer_id}/accept"): Row(
+        expect(401, 201, 404, 404, 404, 404),
+        path_params=lambda w: {"offer_id": w.offer.pk},
+    ),
+    ("POST", "/api/v1/waitlist/offers/{offer_id}/decline"): Row(
+        expect(401, 200, 404, 404, 404, 404),
+        path_params=lambda w: {"offer_id": w.offer.pk},
+    ),
 }
 
 
@@ -409,6 +433,12 @@ def world(db, tmp_path, settings, monkeypatch) -> World:
             end=timezone.now() + timedelta(days=21),
         ),
         free_day=free_day,
+        # patient_own waits for this doctor and holds an offer of 10:30.
+        offer=make_offer(
+            doctor=doctor,
+            patient=users["patient_own"],
+            start=datetime.combine(free_day, time(10, 30), ZoneInfo(doctor.time_zone)),
+        ),
     )
 
 
