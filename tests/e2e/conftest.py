@@ -184,11 +184,9 @@ def new_page(browser, server):
     """Open pages in separate browser contexts (separate cookies, like two people)."""
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900, *, bypass_csp: bool = False):
+    def open_page(width: int = 1280, height: int = 900):
         context = browser.new_context(
-            base_url=server.url,
-            viewport={"width": width, "height": height},
-            bypass_csp=bypass_csp,
+            base_url=server.url, viewport={"width": width, "height": height}
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -55,8 +55,7 @@ def test_sign_up_then_confirm_the_address_from_the_mail(server, new_page):
     "path", ["/", "/accounts/login/", "/accounts/signup/", "/doctors/{doctor}/"]
 )
 def test_public_pages_have_no_wcag_aa_violations(server, new_page, path, doctor):
-    # axe-core goes in as an inline script, which the pages' CSP refuses.
-    page = new_page(bypass_csp=True)
+    page = new_page()
     page.goto(path.format(doctor=doctor["doctor_id"]))
 
     assert axe_violations(page) == []
