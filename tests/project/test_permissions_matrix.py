@@ -360,6 +360,18 @@ MATRIX: dict[tuple[str, str], Row] = {
         expect(401, 200, 404, 404, 404, 404),
         path_params=lambda w: {"offer_id": w.offer.pk},
     ),
+    # Another doctor's forecast is not visible to a doctor: 404.
+    ("GET", "/api/v1/forecasts/doctors/{doctor_id}"): Row(
+        expect(401, 403, 403, 200, 404, 200),
+        path_params=lambda w: {"doctor_id": w.doctor.pk},
+    ),
+    # Staff (doctors and admins) see which days run hot.
+    ("GET", "/api/v1/forecasts/high-demand"): Row(expect(401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/doctors/{doctor_id}/slots/recommended"): Row(
+        everyone(200),
+        path_params=lambda w: {"doctor_id": w.doctor.pk},
+        query=lambda w: {"date_from": w.free_day, "date_to": w.free_day},
+    ),
 }
 
 
