@@ -259,3 +259,15 @@ def test_doctor_page_highlights_recommended_slots_with_their_reason(client, doct
     assert set(recommended) <= {
         slot.value for day in response.context["days"] for slot in day.slots
     }
+
+
+def test_an_unverified_patient_is_told_to_confirm_the_address(client, doctor):
+    client.force_login(make_patient(email_verified=False))
+
+    response = client.post(
+        reverse("web:book", args=[doctor.pk]), {"start": NINE.isoformat()}
+    )
+
+    assert response.status_code == 400
+    assert "Open the link we sent to" in response.text
+    assert not Appointment.objects.exists()
