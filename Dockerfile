@@ -58,8 +58,8 @@ USER 10001:10001
 EXPOSE 8000
 VOLUME ["/data"]
 
-# Liveness only: /healthz checks no dependency (see project/health.py).
+# Liveness only: /livez checks no dependency (see project/health.py).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/livez' % os.environ.get('PORT', '8000'), timeout=4)"]
 
 CMD ["deploy/web.sh"]

@@ -1,8 +1,13 @@
-"""Liveness (``/healthz``) and readiness (``/readyz``).
+"""Health (``/healthz``), liveness (``/livez``) and readiness (``/readyz``).
 
-``/healthz`` answers as long as the process serves HTTP; it checks no
+``/healthz`` is the public health check of the API contract: it checks the
+database and the channel layer and answers ``{"status", "database",
+"channel_layer"}``, 200 when both work and 503 naming what failed.
+
+``/livez`` answers as long as the process serves HTTP; it checks no
 dependency, so an outage of PostgreSQL or Redis never makes an orchestrator
 restart healthy app processes (a restart would not bring the database back).
+Docker's ``HEALTHCHECK`` calls it.
 
 ``/readyz`` says whether this process should get traffic. It answers 503 only
 when the database is unreachable or migrations are not all applied, since no
@@ -14,7 +19,6 @@ without recommendations. A body ``"status": "degraded"`` tells the two apart.
 
 import asyncio
 import contextlib
-import importlib
 import logging
 import uuid
 
@@ -23,6 +27,8 @@ from channels.layers import get_channel_layer
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.http import JsonResponse
+
+from forecasting.selectors import serving_model
 
 logger = logging.getLogger(__name__)
 CHECK_TIMEOUT_SECONDS = 3
@@ -34,8 +40,28 @@ UNAVAILABLE = "unavailable"
 _migrations_seen_applied = False
 
 
-async def healthz(request):
+async def livez(request):
     return JsonResponse({"status": OK})
+
+
+def _database_check() -> str:
+    try:
+        return _database_status()
+    finally:
+        # The check runs on a worker thread; hand its connection back.
+        connection.close()
+
+
+async def healthz(request):
+    checks = {
+        "database": await sync_to_async(_database_check, thread_sensitive=False)(),
+        "channel_layer": await _channel_layer_status(),
+    }
+    # An embedded run without Redis uses the in-memory layer, which is "ok";
+    # "not_configured" only appears when CHANNEL_LAYERS is empty.
+    failed = [name for name, state in checks.items() if state != OK]
+    body = {"status": "unavailable" if failed else OK, **checks}
+    return JsonResponse(body, status=503 if failed else 200)
 
 
 def _database_status() -> str:
@@ -44,7 +70,7 @@ def _database_status() -> str:
             cursor.execute("SELECT 1")
             return OK if cursor.fetchone() == (1,) else UNAVAILABLE
     except Exception as exc:
-        logger.warning("readiness: database check failed: %s", exc.__class__.__name__)
+        logger.warning("probe: database check failed: %s", exc.__class__.__name__)
         return UNAVAILABLE
 
 
@@ -83,7 +109,7 @@ async def _channel_layer_status() -> str:
         )
     except Exception as exc:
         logger.warning(
-            "readiness: channel layer check failed: %s", exc.__class__.__name__
+            "probe: channel layer check failed: %s", exc.__class__.__name__
         )
         return UNAVAILABLE
     # Layers drop a channel when a receive on it is cancelled (that is how a
@@ -96,14 +122,7 @@ async def _channel_layer_status() -> str:
 def _forecasting_model_status() -> str:
     """``loaded``, ``not_trained`` or ``unavailable``; see the module docstring."""
     try:
-        registry = importlib.import_module("forecasting.registry")
-    except ModuleNotFoundError:
-        return "not_trained"
-    status_of = getattr(registry, "serving_model_status", None)
-    if status_of is None:
-        return "not_trained"
-    try:
-        return status_of()
+        return "not_trained" if serving_model() is None else "loaded"
     except Exception as exc:
         logger.warning("readiness: model check failed: %s", exc.__class__.__name__)
         return UNAVAILABLE
@@ -141,7 +160,7 @@ async def readyz(request):
     )
 
 
-_PROBES = {"/healthz": healthz, "/readyz": readyz}
+_PROBES = {"/healthz": healthz, "/livez": livez, "/readyz": readyz}
 
 
 class ProbeMiddleware:

@@ -27,7 +27,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 _NO_REQUEST = "-"
 # Probes arrive every few seconds; their lines would drown the real traffic.
-_QUIET_PATHS = frozenset({"/healthz", "/readyz"})
+_QUIET_PATHS = frozenset({"/healthz", "/livez", "/readyz"})
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default=_NO_REQUEST)
 

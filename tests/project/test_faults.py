@@ -71,6 +71,7 @@ def test_with_redis_unreachable_accounts_work_and_readiness_reports_the_layer_do
     patient = make_patient()
 
     ready = client.get("/readyz")
+    health = client.get("/healthz")
     signed_in = client.post(
         "/api/v1/auth/token/pair",
         {"username": patient.username, "password": PASSWORD},
@@ -91,6 +92,9 @@ def test_with_redis_unreachable_accounts_work_and_readiness_reports_the_layer_do
     assert ready.json()["status"] == "degraded"
     assert ready.json()["checks"]["channel_layer"] == "unavailable"
     assert ready.json()["checks"]["database"] == "ok"
+    assert health.status_code == 503
+    assert health.json()["channel_layer"] == "unavailable"
+    assert health.json()["database"] == "ok"
     assert signed_in.status_code == 200
     assert registered.status_code == 201
     assert PatientProfile.objects.filter(user__username="during-outage").exists()

@@ -1,15 +1,48 @@
-"""Liveness and readiness probes."""
+"""Health, liveness and readiness probes."""
+
+from datetime import timedelta
 
 import pytest
+from django.db import OperationalError, connection
+from django.utils import timezone
+
+from forecasting.models import ForecastModel
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_health_checks_the_database_and_the_channel_layer(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "channel_layer": "ok",
+    }
+
+
+def test_health_answers_503_naming_the_database_when_it_fails(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "channel_layer": "ok",
+    }
 
 
 def test_liveness_answers_without_touching_dependencies(
     client, django_assert_num_queries
 ):
     with django_assert_num_queries(0):
-        response = client.get("/healthz")
+        response = client.get("/livez")
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
@@ -27,11 +60,30 @@ def test_readiness_reports_each_dependency(client):
     assert body["status"] in {"ready", "degraded"}
 
 
+def test_readiness_reports_a_registered_model_as_loaded(client):
+    assert client.get("/readyz").json()["checks"]["forecasting_model"] == (
+        "not_trained"
+    )
+    today = timezone.localdate()
+    ForecastModel.objects.create(
+        kind="demand",
+        version=1,
+        good=True,
+        weights="forecasting/demand-v1.pt",
+        data_start=today - timedelta(days=300),
+        data_end=today - timedelta(days=1),
+        code_version="test",
+    )
+
+    assert client.get("/readyz").json()["checks"]["forecasting_model"] == "loaded"
+
+
 def test_probes_answer_any_host_over_plain_http(client, settings):
     settings.ALLOWED_HOSTS = ["clinic.example.com"]
     settings.SECURE_SSL_REDIRECT = True
 
     assert client.get("/healthz", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get("/livez", HTTP_HOST="127.0.0.1").status_code == 200
     assert client.get("/readyz", HTTP_HOST="healthcheck.railway.app").status_code == 200
     assert (
         client.get("/api/v1/specializations", HTTP_HOST="evil.test").status_code == 400
