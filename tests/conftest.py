@@ -17,6 +17,11 @@ REQUIRE_SERVICES = os.environ.get(
 ).lower() in {"1", "true", "yes"}
 
 
+def pytest_configure(config):
+    # Production-strength hashing is the slowest part of creating a user.
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickArgon2PasswordHasher"]
+
+
 def _missing_services() -> dict[str, str]:
     missing = {}
     if not settings.USING_POSTGRES:

@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 SMALL = {"doctors": 3, "patients": 40, "days": 21}
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing(settings):
-    # Argon2 is deliberately slow; these tests are about rows, not hashes.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _seed(**options) -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out, **SMALL, **options)
