@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 from django.utils import timezone
 
 from forecasting.models import ForecastModel
@@ -26,7 +26,9 @@ def test_health_answers_503_naming_the_database_when_it_fails(client, monkeypatc
     def refuse(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr(connection, "cursor", refuse)
+    # The check runs on a worker thread with its own connection object, so
+    # the refusal goes on the backend class all connections share.
+    monkeypatch.setattr(type(connections["default"]), "cursor", refuse)
 
     response = client.get("/healthz")
 
