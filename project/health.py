@@ -108,9 +108,7 @@ async def _channel_layer_status() -> str:
             layer.receive(channel), timeout=CHECK_TIMEOUT_SECONDS
         )
     except Exception as exc:
-        logger.warning(
-            "probe: channel layer check failed: %s", exc.__class__.__name__
-        )
+        logger.warning("probe: channel layer check failed: %s", exc.__class__.__name__)
         return UNAVAILABLE
     # Layers drop a channel when a receive on it is cancelled (that is how a
     # consumer leaving looks to them); one short receive frees the probe's.
