@@ -1,5 +1,8 @@
 """Rate limits on sign-in, sign-up, password reset and booking bursts.
 
+The API and the web pages count against the same buckets, so an attacker
+gains nothing by switching from one to the other.
+
 Each limit is a named scope in ``settings.RATE_LIMITS`` (``"5/m"``: five per
 minute) counted per key (a client address, an account, a patient) in Django's
 cache, which is Redis when ``REDIS_URL`` is set, so every app process shares
@@ -103,6 +106,11 @@ def _check(buckets: tuple[Bucket, ...], *, count: bool, refuse_over: bool) -> No
             raise RateLimited(retry_after)
 
 
+def _run_now(buckets: tuple[Bucket, ...], *, count: bool, refuse_over: bool) -> None:
+    if _enabled():
+        _check(buckets, count=count, refuse_over=refuse_over)
+
+
 async def _run(buckets: tuple[Bucket, ...], *, count: bool, refuse_over: bool) -> None:
     if _enabled():
         await sync_to_async(_check, thread_sensitive=False)(
@@ -110,9 +118,17 @@ async def _run(buckets: tuple[Bucket, ...], *, count: bool, refuse_over: bool) -
         )
 
 
+# The API's handlers are async; the web pages' views are plain functions and
+# call the ``*_sync`` twins, so both entry points share one set of counters.
+
+
 async def limits_check(*buckets: Bucket) -> None:
     """Refuse with ``RateLimited`` if any bucket is already full; count nothing."""
     await _run(buckets, count=False, refuse_over=True)
+
+
+def limits_check_sync(*buckets: Bucket) -> None:
+    _run_now(buckets, count=False, refuse_over=True)
 
 
 async def limits_hit(*buckets: Bucket) -> None:
@@ -120,6 +136,14 @@ async def limits_hit(*buckets: Bucket) -> None:
     await _run(buckets, count=True, refuse_over=False)
 
 
+def limits_hit_sync(*buckets: Bucket) -> None:
+    _run_now(buckets, count=True, refuse_over=False)
+
+
 async def limits_consume(*buckets: Bucket) -> None:
     """Count this attempt against each bucket; refuse if one goes over."""
     await _run(buckets, count=True, refuse_over=True)
+
+
+def limits_consume_sync(*buckets: Bucket) -> None:
+    _run_now(buckets, count=True, refuse_over=True)

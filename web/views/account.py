@@ -7,7 +7,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from domain.errors import DomainError
+from domain.api.ratelimit import Bucket, limits_consume_sync
+from domain.errors import DomainError, RateLimited
 from domain.selectors.profiles import profile_of
 from domain.services.passwords import password_reset_confirm, password_reset_request
 from domain.services.profiles import (
@@ -24,7 +25,12 @@ from web.forms import (
     ProfileForm,
     TokenForm,
 )
-from web.views.common import add_domain_error, context_of
+from web.views.common import (
+    add_domain_error,
+    as_rate_limited,
+    context_of,
+    refuse_on_form,
+)
 
 
 def verify_email(request: HttpRequest) -> HttpResponse:
@@ -62,6 +68,15 @@ def password_reset(request: HttpRequest) -> HttpResponse:
     """Ask for a reset link; the reply never tells whether the address exists."""
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address = context_of(request).ip_address or "unknown"
+        try:
+            limits_consume_sync(Bucket("password_reset_ip", address))
+        except RateLimited as error:
+            refuse_on_form(form, error)
+            return as_rate_limited(
+                render(request, "web/account/password_reset.html", {"form": form}),
+                error,
+            )
         password_reset_request(form.cleaned_data["email"], context=context_of(request))
         messages.success(
             request,

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from domain.context import RequestContext
-from domain.errors import DomainError
+from domain.errors import DomainError, RateLimited
 from domain.scheduling.slots import Slot
 
 
@@ -27,6 +27,18 @@ def add_domain_error(form: forms.Form, error: DomainError) -> None:
         form.add_error(field, error.detail)
     else:
         form.add_error(None, error.detail)
+
+
+def refuse_on_form(form: forms.Form, error: RateLimited) -> None:
+    """Put a rate-limit refusal on the form, saying when to try again."""
+    form.add_error(None, f"Too many attempts. Try again in {error.retry_after} s.")
+
+
+def as_rate_limited(response: HttpResponse, error: RateLimited) -> HttpResponse:
+    """Answer the re-rendered form as 429 with ``Retry-After``, like the API."""
+    response.status_code = 429
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def iso_utc(value: datetime) -> str:
