@@ -64,11 +64,21 @@ def _instant(value: str) -> datetime:
     return datetime.fromisoformat(value)
 
 
-def _slot_message(doctor_id: int, start: str, end: str) -> Message | None:
-    """The current state of one slot for the doctor's availability listeners."""
+def _slot_message(
+    doctor_id: int, start: str, end: str, *, announces_hold: bool = False
+) -> Message | None:
+    """The current state of one slot for the doctor's availability listeners.
+
+    A held slot is announced only by the event of the offer that holds it
+    (``announces_hold``). The cancellation, move or ended offer that let the
+    slot be offered again finds it held too, when the waitlist reacted first,
+    and stays quiet, so each hold is one ``slot.held`` whatever the order.
+    """
     if _instant(end) <= timezone.now():
         return None
     state = slot_state(doctor_id, start=_instant(start), end=_instant(end))
+    if state == "held" and not announces_hold:
+        return None
     payload = {
         "type": SLOT_MESSAGE[state],
         "doctor_id": doctor_id,
@@ -176,7 +186,7 @@ def on_offer_made(event: events.Event) -> None:
         "expires_at": data["expires_at"],
     }
     messages = [(user_group(data["patient_id"]), offer)]
-    slot = _slot_message(doctor_id, data["start"], data["end"])
+    slot = _slot_message(doctor_id, data["start"], data["end"], announces_hold=True)
     if slot:
         messages.append(slot)
     publish(messages, reason=event.name)
@@ -194,7 +204,10 @@ def on_offer_ended(event: events.Event) -> None:
         "status": data["status"],
     }
     messages = [(user_group(data["patient_id"]), ended)]
-    slot = _slot_message(doctor_id, data["start"], data["end"])
+    # An accepted offer became a booking, whose own event states the slot.
+    slot = None
+    if data["status"] != "accepted":
+        slot = _slot_message(doctor_id, data["start"], data["end"])
     if slot:
         messages.append(slot)
     publish(messages, reason=event.name)

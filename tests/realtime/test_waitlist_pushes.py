@@ -8,8 +8,9 @@ from channels.db import database_sync_to_async as db_async
 from django.test import Client
 
 from domain.context import SYSTEM
-from domain.models import WaitlistEntry
+from domain.models import OfferStatus, WaitlistEntry, WaitlistOffer
 from domain.services.booking import appointment_cancel
+from domain.services.waitlist import waitlist_offer_accept, waitlist_offer_decline
 from tests.factories import make_appointment, make_doctor, make_patient, make_window
 from tests.realtime.conftest import communicator
 
@@ -41,6 +42,25 @@ async def _next(ws, kind: str) -> dict:
         if frame["type"] == kind:
             return frame
     raise AssertionError(f"no {kind} frame")
+
+
+async def _drain(ws) -> list[dict]:
+    """Every frame the socket receives until it has been quiet for a moment."""
+    frames = []
+    while not await ws.receive_nothing(timeout=0.5):
+        frames.append(await ws.receive_json_from(timeout=1))
+    return frames
+
+
+def _wait(patient, doctor, start):
+    day = start.astimezone(LONDON).date()
+    WaitlistEntry.objects.create(
+        patient=patient, doctor=doctor, date_from=day, date_to=day
+    )
+
+
+def _pending_offer_of(patient) -> WaitlistOffer:
+    return WaitlistOffer.objects.get(patient=patient, status=OfferStatus.PENDING)
 
 
 def _booked_slot_with_a_waiter():
@@ -75,10 +95,47 @@ async def test_a_cancellation_pushes_the_offer_and_shows_the_slot_held():
         "expires_at",
     }
     assert datetime.fromisoformat(offer["start"]) == booked.start
-    # Held for the waiter: listeners never see it as free.
-    heard = await slots.receive_json_from(timeout=3)
-    assert heard["type"] == "slot.held"
-    while not await slots.receive_nothing(timeout=0.3):
-        assert (await slots.receive_json_from(timeout=1))["type"] == "slot.held"
+    # Held for the waiter: listeners never see it as free, and hear it once.
+    assert [frame["type"] for frame in await _drain(slots)] == ["slot.held"]
     await me.disconnect()
+    await slots.disconnect()
+
+
+async def test_a_declined_offer_passed_on_is_one_hold_and_its_end_frees_the_slot():
+    doctor, booked, waiter = await db_async(_booked_slot_with_a_waiter)()
+    second = await db_async(make_patient)()
+    await db_async(_wait)(second, doctor, booked.start)
+    await db_async(appointment_cancel)(
+        booked.pk, actor=doctor.user, reason="", context=SYSTEM
+    )
+    slots = await _connect(f"/ws/doctors/{doctor.pk}/availability/")
+
+    first_offer = await db_async(_pending_offer_of)(waiter)
+    await db_async(waitlist_offer_decline)(
+        waiter, offer_id=first_offer.pk, context=SYSTEM
+    )
+    passed_on = await _drain(slots)
+    second_offer = await db_async(_pending_offer_of)(second)
+    await db_async(waitlist_offer_decline)(
+        second, offer_id=second_offer.pk, context=SYSTEM
+    )
+    freed = await _drain(slots)
+
+    assert [frame["type"] for frame in passed_on] == ["slot.held"]
+    assert [frame["type"] for frame in freed] == ["slot.released"]
+    assert datetime.fromisoformat(freed[0]["start"]) == booked.start
+    await slots.disconnect()
+
+
+async def test_an_accepted_offer_is_heard_once_as_booked():
+    doctor, booked, waiter = await db_async(_booked_slot_with_a_waiter)()
+    await db_async(appointment_cancel)(
+        booked.pk, actor=doctor.user, reason="", context=SYSTEM
+    )
+    slots = await _connect(f"/ws/doctors/{doctor.pk}/availability/")
+
+    offer = await db_async(_pending_offer_of)(waiter)
+    await db_async(waitlist_offer_accept)(waiter, offer_id=offer.pk, context=SYSTEM)
+
+    assert [frame["type"] for frame in await _drain(slots)] == ["slot.booked"]
     await slots.disconnect()
