@@ -37,6 +37,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Two servers on PostgreSQL + Redis (DB clinic_bench, Redis db 5, ports 8101-8102);
+# BENCH_ARGS=--quick for a smoke run. Results: bench/results/latest.json.
+bench: install
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 fmt: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

@@ -145,10 +145,18 @@ USING_POSTGRES = bool(DATABASE_URL)
 # --- Channels ---------------------------------------------------------------
 
 REDIS_URL = env_str("REDIS_URL")
+# Channels offers two Redis layers: "pubsub" (Redis PUBLISH to every process
+# subscribed to a group) and "core" (per-channel lists, groups kept as sorted
+# sets). `make bench` measures both; see bench/README.md.
+CHANNEL_LAYER_BACKENDS = {
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+    "core": "channels_redis.core.RedisChannelLayer",
+}
+CHANNEL_LAYER = env_choice("CHANNEL_LAYER", "pubsub", tuple(CHANNEL_LAYER_BACKENDS))
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": CHANNEL_LAYER_BACKENDS[CHANNEL_LAYER],
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env_str("CHANNEL_PREFIX", "clinic"),

@@ -1,0 +1,1 @@
+"""Load and latency benchmarks of the clinic, run by ``make bench``."""
