@@ -51,6 +51,7 @@ async def _contention(ctx: Context) -> dict:
         return response.status_code
 
     done = 0
+    cpu = ctx.cpu_snapshot()
     try:
         for number, (doctor_id, start) in enumerate(rounds):
             if time.monotonic() >= deadline:
@@ -85,6 +86,7 @@ async def _contention(ctx: Context) -> dict:
         "responses": dict(sorted(codes.items())),
         "rounds_by_winners": {str(k): v for k, v in sorted(winners.items())},
         "latency": latency_summary(latencies),
+        "cpu_ms_per_request": ctx.cpu_per_request(cpu, sum(codes.values())),
     }
 
 
@@ -161,15 +163,21 @@ async def _throughput(ctx: Context) -> dict:
     try:
         # A short warm-up fills both servers' connection pools and caches.
         await run_clients(me, clients=clients, seconds=2, requests=clients * 4)
+        cpu = ctx.cpu_snapshot()
         me_outcome = await run_clients(
             me, clients=clients, seconds=scale.throughput_seconds, requests=10**9
         )
+        me_cpu = ctx.cpu_per_request(cpu, sum(me_outcome.statuses.values()))
+        cpu = ctx.cpu_snapshot()
         book_outcome = await run_clients(
             book, clients=clients, seconds=scale.throughput_seconds, requests=len(slots)
         )
+        book_cpu = ctx.cpu_per_request(cpu, sum(book_outcome.statuses.values()))
     finally:
         await pool.aclose()
     me_report, book_report = me_outcome.report(), book_outcome.report()
+    me_report["cpu_ms_per_request"] = me_cpu
+    book_report["cpu_ms_per_request"] = book_cpu
     me_rate = me_report["requests_per_second"]
     return {
         "clients": clients,

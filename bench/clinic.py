@@ -293,7 +293,10 @@ def demo_doctor_ids() -> list[int]:
 
 
 def free_slots(doctor_ids: list[int], *, days: int) -> list[tuple[int, datetime]]:
-    """Every free slot of the doctors over the next ``days`` local days.
+    """Every free slot of the doctors from the day after tomorrow on, ``days`` days.
+
+    Today and tomorrow are left out: by the time a scenario books, a slot that
+    close may have slipped inside the doctor's minimum notice.
 
     Interleaved so that consecutive slots belong to different doctor-days: a
     run of bookings then spreads over doctors and days instead of filling one
@@ -304,10 +307,9 @@ def free_slots(doctor_ids: list[int], *, days: int) -> list[tuple[int, datetime]
     groups: list[list[tuple[int, datetime]]] = []
     for doctor_id in doctor_ids:
         by_day: dict[date, list] = {}
+        first = date.today() + timedelta(days=2)
         found = doctor_slots(
-            doctor_id,
-            date_from=date.today(),
-            date_to=date.today() + timedelta(days=days - 1),
+            doctor_id, date_from=first, date_to=first + timedelta(days=days - 1)
         )
         for slot in found.slots:
             by_day.setdefault(slot.start.date(), []).append((doctor_id, slot.start))

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -70,6 +71,16 @@ class Context:
     slots: list[tuple[int, datetime]]
     history_doctors: dict[str, int] = field(default_factory=dict)
     demo_doctors: list[int] = field(default_factory=list)
+    cpu: Any = None  # bench.servers.CpuMeter once the servers exist
+
+    def cpu_snapshot(self) -> dict | None:
+        return self.cpu.snapshot() if self.cpu else None
+
+    def cpu_per_request(self, before: dict | None, requests: int) -> dict:
+        """CPU ms per request (app, postgres, client) since ``before``."""
+        if before is None:
+            return {}
+        return self.cpu.per_request(before, self.cpu.snapshot(), requests)
 
     def take_slots(
         self, count: int, *, min_days_ahead: float = 0

@@ -15,6 +15,7 @@ those milliseconds. Server and clients share this machine's clock.
 import asyncio
 import json
 import time
+from collections import Counter
 from datetime import datetime
 
 import httpx
@@ -144,7 +145,7 @@ def _latencies(result: dict) -> dict:
     return {
         "subscribers": len(result["inboxes"]),
         "connect_seconds": result["connect_seconds"],
-        "socket_failures": len(result["socket_failures"]),
+        "socket_failures": dict(Counter(result["socket_failures"])),
         "bookings": len(result["booked"]),
         "booking_statuses": result["booking_statuses"],
         "messages_expected": expected,

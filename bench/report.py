@@ -94,7 +94,8 @@ def _lines(report: dict) -> list[tuple[str, str]]:
                     name,
                     f"{part['requests_per_second']} req/s, p50 "
                     f"{latency.get('p50_ms')} p95 {latency.get('p95_ms')} p99 "
-                    f"{latency.get('p99_ms')} ms, statuses {part['statuses']}",
+                    f"{latency.get('p99_ms')} ms, statuses {part['statuses']}"
+                    + _cpu(part),
                 )
             )
     search = _get(s, "search")
@@ -109,7 +110,8 @@ def _lines(report: dict) -> list[tuple[str, str]]:
                 (
                     label,
                     f"{part['requests_per_second']} req/s, p50 {latency.get('p50_ms')}"
-                    f" p95 {latency.get('p95_ms')} p99 {latency.get('p99_ms')} ms",
+                    f" p95 {latency.get('p95_ms')} p99 {latency.get('p99_ms')} ms"
+                    + _cpu(part),
                 )
             )
     for layer, part in (_get(s, "fanout", "layers") or {}).items():
@@ -138,6 +140,13 @@ def _lines(report: dict) -> list[tuple[str, str]]:
         if isinstance(part, dict) and "error" in part:
             lines.append((name, f"FAILED: {part['error']}"))
     return lines
+
+
+def _cpu(part: dict) -> str:
+    cpu = part.get("cpu_ms_per_request") or {}
+    if not cpu:
+        return ""
+    return f"; CPU/req app {cpu['app']} pg {cpu['postgres']} client {cpu['client']} ms"
 
 
 def print_table(report: dict) -> None:

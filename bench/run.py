@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench import booking, clinic, fanout, forecaster, search
     from bench.context import QUICK, Context, Scale
     from bench.report import goals, print_table
-    from bench.servers import Servers
+    from bench.servers import CpuMeter, Servers
 
     scale = QUICK if args.quick else Scale()
     only = {name for name in args.only.split(",") if name}
@@ -168,16 +168,17 @@ def main(argv: list[str] | None = None) -> int:
         patient_ids=[patient.pk for patient in patients[:200]],
     )
     ctx.demo_doctors = clinic.demo_doctor_ids()
-    ctx.slots = clinic.free_slots(ctx.demo_doctors, days=28)
+    ctx.slots = clinic.free_slots(ctx.demo_doctors, days=26)
     report["setup"]["fixtures"] = {
         "patients": len(patients),
-        "free_slots_next_28_days": len(ctx.slots),
+        "free_slots_days_2_to_28": len(ctx.slots),
         "seconds": round(time.perf_counter() - fixtures_began, 1),
     }
 
     ports = [int(port) for port in args.ports.split(",")]
     servers = Servers(ports, environment, RESULTS / "logs")
     ctx.urls = servers.urls
+    ctx.cpu = CpuMeter(servers, args.database_url)
     try:
         layer = "pubsub"
         if wanted("fanout"):

@@ -36,15 +36,17 @@ async def _search(ctx: Context, doctor_ids: list[int], *, seed: int) -> dict:
         await run_clients(
             work, clients=scale.search_clients, seconds=2, requests=scale.search_clients
         )
+        cpu = ctx.cpu_snapshot()
         outcome = await run_clients(
             work,
             clients=scale.search_clients,
             seconds=scale.search_seconds,
             requests=scale.search_requests,
         )
+        cpu_used = ctx.cpu_per_request(cpu, sum(outcome.statuses.values()))
     finally:
         await pool.aclose()
-    return outcome.report()
+    return {**outcome.report(), "cpu_ms_per_request": cpu_used}
 
 
 def _ratio(heavy: dict, light: dict, key: str) -> float | None:

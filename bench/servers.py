@@ -91,3 +91,56 @@ class Servers:
     def restart(self, **extra_env: str) -> None:
         self.stop()
         self.start(**extra_env)
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 once it has exited)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    # After the command name: state is field 3, utime 14 and stime 15 (1-based).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds spent by the app servers, the database's backends serving the
+    benchmark's database, and this (the load-generating) process.
+
+    A machine shared with other work stretches wall-clock latencies, while the
+    CPU a request costs stays about the same, so each scenario reports both.
+    """
+
+    def __init__(self, servers: Servers, database_url: str) -> None:
+        self.servers = servers
+        self.database_url = database_url
+
+    def _backends(self) -> list[int]:
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+        name = conninfo_to_dict(self.database_url)["dbname"]
+        with psycopg.connect(
+            make_conninfo(self.database_url, dbname="postgres"), autocommit=True
+        ) as admin:
+            rows = admin.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]
+            ).fetchall()
+        return [pid for (pid,) in rows]
+
+    def snapshot(self) -> dict[str, float]:
+        return {
+            "app": sum(_cpu_seconds(p.pid) for p in self.servers.processes),
+            "postgres": sum(_cpu_seconds(pid) for pid in self._backends()),
+            "client": time.process_time(),
+        }
+
+    @staticmethod
+    def per_request(before: dict, after: dict, requests: int) -> dict:
+        """CPU milliseconds per request, by party, between two snapshots."""
+        if not requests:
+            return {}
+        return {
+            party: round((after[party] - before[party]) * 1000 / requests, 2)
+            for party in before
+        }
