@@ -162,7 +162,9 @@ async def _throughput(ctx: Context) -> dict:
     codes: Counter = Counter()
     try:
         # A short warm-up fills both servers' connection pools and caches.
-        await run_clients(me, clients=clients, seconds=2, requests=clients * 4)
+        await run_clients(
+            me, clients=clients, seconds=scale.warmup_seconds, requests=clients * 4
+        )
         cpu = ctx.cpu_snapshot()
         me_outcome = await run_clients(
             me, clients=clients, seconds=scale.throughput_seconds, requests=10**9

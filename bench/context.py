@@ -33,6 +33,7 @@ class Scale:
     fanout_bookings: int = 20
     fanout_wait_seconds: float = 5
     train_max_epochs: int = 15
+    warmup_seconds: float = 2
 
 
 QUICK = Scale(
@@ -47,10 +48,10 @@ QUICK = Scale(
     storm_seconds=3,
     storm_requests=60,
     throughput_clients=5,
-    throughput_seconds=3,
+    throughput_seconds=2,
     throughput_requests=40,
     search_clients=4,
-    search_seconds=2,
+    search_seconds=1.5,
     search_requests=100,
     history_light=100,
     history_heavy=1000,
@@ -58,6 +59,7 @@ QUICK = Scale(
     fanout_bookings=2,
     fanout_wait_seconds=3,
     train_max_epochs=1,
+    warmup_seconds=0.5,
 )
 
 

@@ -34,7 +34,10 @@ async def _search(ctx: Context, doctor_ids: list[int], *, seed: int) -> dict:
     try:
         # Warm-up, unmeasured: connections, caches, the planner's statistics.
         await run_clients(
-            work, clients=scale.search_clients, seconds=2, requests=scale.search_clients
+            work,
+            clients=scale.search_clients,
+            seconds=scale.warmup_seconds,
+            requests=scale.search_clients,
         )
         cpu = ctx.cpu_snapshot()
         outcome = await run_clients(

@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 # Event names used by the services. Subscribers may listen to any of them.
 # Payloads are JSON-ready (ids and ISO 8601 instants as strings):
 #   appointment.booked          appointment_id, doctor_id, patient_id, start, end,
-#                               status
+#                               status, offer_accepted (it consumed a held slot)
 #   appointment.cancelled       the same, plus cancelled_by_id, reason
 #   appointment.rescheduled     appointment_id, previous_id, doctor_id, patient_id,
 #                               start, end, previous_start, previous_end, status

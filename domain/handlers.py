@@ -32,6 +32,10 @@ def _offer_freed(doctor_id: int, start: str, end: str) -> None:
 
 def on_appointment_booked(event: events.Event) -> None:
     """A patient who booked their held slot directly leaves the waitlist too."""
+    # Only a booking that consumed a hold has an entry to settle; the others
+    # skip the locking transaction.
+    if event.payload.get("offer_accepted") is False:
+        return
     waitlist_settle_booking(event.payload["appointment_id"])
 
 

@@ -116,22 +116,10 @@ def _queue_messages(doctor_id: int) -> list[Message]:
     return messages
 
 
-def _is_today(doctor_id: int, *instants: str) -> bool:
-    doctor = DoctorProfile.objects.filter(pk=doctor_id).first()
-    if doctor is None:
-        return False
+def _is_today(doctor: DoctorProfile, *instants: str) -> bool:
     today = doctor_today(doctor)
     zone = ZoneInfo(doctor.time_zone)
     return any(_instant(value).astimezone(zone).date() == today for value in instants)
-
-
-def _doctor_user_id(doctor_id: int) -> str | None:
-    user_id = (
-        DoctorProfile.objects.filter(pk=doctor_id)
-        .values_list("user_id", flat=True)
-        .first()
-    )
-    return str(user_id) if user_id else None
 
 
 def _appointment_messages(event: events.Event) -> list[Message]:
@@ -150,11 +138,15 @@ def _appointment_messages(event: events.Event) -> list[Message]:
 
     personal = {"type": event.name, **data}
     messages.append((user_group(data["patient_id"]), personal))
-    doctor_user = _doctor_user_id(doctor_id)
-    if doctor_user:
-        messages.append((user_group(doctor_user), personal))
-    if _is_today(doctor_id, *instants):
-        messages.extend(_queue_messages(doctor_id))
+    # One read of the doctor serves both the personal channel and the queue
+    # check (every booking pays for this lookup).
+    doctor = (
+        DoctorProfile.objects.filter(pk=doctor_id).only("user_id", "time_zone").first()
+    )
+    if doctor is not None:
+        messages.append((user_group(doctor.user_id), personal))
+        if _is_today(doctor, *instants):
+            messages.extend(_queue_messages(doctor_id))
     return [message for message in messages if message is not None]
 
 

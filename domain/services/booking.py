@@ -235,7 +235,7 @@ def appointment_book(
             )
             # Booking a held slot consumes the holder's offer, whether or not
             # the caller named it, so no hold outlives its appointment.
-            WaitlistOffer.objects.filter(
+            accepted = WaitlistOffer.objects.filter(
                 doctor=doctor,
                 patient=patient,
                 start=slot.start,
@@ -250,7 +250,11 @@ def appointment_book(
                 target=appointment,
                 detail={"doctor_id": doctor.pk, "start": _iso(slot.start)},
             )
-            events.emit(events.APPOINTMENT_BOOKED, **_payload(appointment))
+            events.emit(
+                events.APPOINTMENT_BOOKED,
+                **_payload(appointment),
+                offer_accepted=accepted > 0,
+            )
     except IntegrityError as exc:
         logger.info("booking refused by the database doctor_id=%s", doctor_id)
         raise _slot_conflict(exc) from exc

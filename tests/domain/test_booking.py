@@ -151,6 +151,7 @@ def test_lifecycle_events_carry_the_documented_payloads(
         "start": "2027-01-06T09:00:00+00:00",
         "end": "2027-01-06T09:30:00+00:00",
         "status": "confirmed",
+        "offer_accepted": False,
     }
     assert rescheduled.payload["previous_id"] == str(first.pk)
     assert rescheduled.payload["appointment_id"] == str(moved.pk)
