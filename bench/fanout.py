@@ -80,6 +80,7 @@ async def _fanout(ctx: Context, doctor_id: int, slots: list) -> dict:
 
     booked: list[dict] = []
     statuses: dict[str, int] = {}
+    cpu = ctx.cpu_snapshot()
     async with httpx.AsyncClient(base_url=ctx.urls[0], timeout=30) as client:
         patient = 0
         for _, start in slots:
@@ -112,6 +113,8 @@ async def _fanout(ctx: Context, doctor_id: int, slots: list) -> dict:
             ):
                 await asyncio.sleep(0.005)
 
+    # CPU per booking: the booking itself plus its fan-out to every socket.
+    cpu_used = ctx.cpu_per_request(cpu, len(booked))
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
@@ -121,6 +124,7 @@ async def _fanout(ctx: Context, doctor_id: int, slots: list) -> dict:
         "booking_statuses": statuses,
         "booked": booked,
         "inboxes": inboxes,
+        "cpu_ms_per_booking": cpu_used,
     }
 
 
@@ -151,6 +155,7 @@ def _latencies(result: dict) -> dict:
         "messages_expected": expected,
         "messages_lost": lost,
         "delivery": latency_summary(delays),
+        "cpu_ms_per_booking": result["cpu_ms_per_booking"],
     }
 
 
