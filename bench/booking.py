@@ -11,6 +11,8 @@ import time
 from collections import Counter
 from datetime import datetime
 
+import httpx
+
 from bench.context import Context
 from bench.load import Pool, bearer, latency_summary, run_clients
 
@@ -45,7 +47,11 @@ async def _contention(ctx: Context) -> dict:
 
     async def racer(number: int, token: str, doctor_id: int, start: datetime) -> int:
         sent = time.perf_counter()
-        response = await _book(pool, number, token, doctor_id, start)
+        try:
+            response = await _book(pool, number, token, doctor_id, start)
+        except httpx.TransportError as exc:
+            codes[f"transport {exc.__class__.__name__}"] += 1
+            return 0
         latencies.append(time.perf_counter() - sent)
         codes[_code(response)] += 1
         return response.status_code

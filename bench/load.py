@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import httpx
 
 # One request, by virtual client number and request number: returns the status.
-Work = Callable[[int, int], Awaitable[int]]
+Work = Callable[[int, int], Awaitable[int | str]]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -52,7 +52,7 @@ class Outcome:
             "requests_per_second": round(requests / self.elapsed, 1)
             if self.elapsed
             else 0.0,
-            "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
+            "statuses": {str(k): v for k, v in sorted(self.statuses.items(), key=str)},
             "latency": latency_summary(self.latencies),
         }
 
@@ -93,7 +93,11 @@ async def run_clients(
             sequence = issued
             issued += 1
             began = time.perf_counter()
-            status = await work(number, sequence)
+            try:
+                status = await work(number, sequence)
+            except httpx.TransportError as exc:
+                # A dropped or refused connection is an outcome, not a crash.
+                status = f"transport {exc.__class__.__name__}"
             outcome.latencies.append(time.perf_counter() - began)
             outcome.statuses[status] += 1
 

@@ -51,6 +51,11 @@ class Servers:
                         "--port",
                         str(port),
                         "--no-access-log",
+                        # Like a load balancer's idle timeout: longer than any
+                        # pause between a client's requests, so no connection
+                        # is closed just as a client reuses it.
+                        "--timeout-keep-alive",
+                        "75",
                         "--lifespan",
                         "off",
                     ],
