@@ -16,7 +16,7 @@ class Scale:
     patients: int = 3000
     contention_rounds: int = 1000
     contention_clients: int = 50
-    contention_seconds: float = 240
+    contention_seconds: float = 270
     storm_clients: int = 50
     storm_slots: int = 150
     storm_seconds: float = 20
@@ -31,6 +31,7 @@ class Scale:
     history_heavy: int = 100_000
     fanout_subscribers: int = 500
     fanout_bookings: int = 20
+    fanout_rounds: int = 2  # per layer, taking turns
     fanout_wait_seconds: float = 5
     train_max_epochs: int = 15
     warmup_seconds: float = 2
@@ -57,6 +58,7 @@ QUICK = Scale(
     history_heavy=1000,
     fanout_subscribers=10,
     fanout_bookings=2,
+    fanout_rounds=1,
     fanout_wait_seconds=3,
     train_max_epochs=1,
     warmup_seconds=0.5,

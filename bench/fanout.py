@@ -145,21 +145,46 @@ def _latencies(result: dict) -> dict:
                 lost += 1
             else:
                 delays.append(received - committed[booking["id"]])
-    expected = len(result["booked"]) * len(result["inboxes"])
     return {
         "subscribers": len(result["inboxes"]),
-        "connect_seconds": result["connect_seconds"],
-        "socket_failures": dict(Counter(result["socket_failures"])),
+        "connect_seconds": [result["connect_seconds"]],
+        "socket_failures": Counter(result["socket_failures"]),
         "bookings": len(result["booked"]),
-        "booking_statuses": result["booking_statuses"],
-        "messages_expected": expected,
+        "booking_statuses": Counter(result["booking_statuses"]),
+        "messages_expected": len(result["booked"]) * len(result["inboxes"]),
         "messages_lost": lost,
-        "delivery": latency_summary(delays),
-        "cpu_ms_per_booking": result["cpu_ms_per_booking"],
+        "delays": delays,
+        "cpu_ms_per_booking": [result["cpu_ms_per_booking"]],
     }
 
 
-def run_fanout(ctx: Context) -> dict:
-    doctor_id, slots = ctx.take_doctor_slots(ctx.scale.fanout_bookings)
+def run_fanout(ctx: Context, *, bookings: int) -> dict:
+    """One round: subscribe, book ``bookings`` slots one by one, close."""
+    doctor_id, slots = ctx.take_doctor_slots(bookings)
     result = asyncio.run(_fanout(ctx, doctor_id, slots))
-    return {"doctor_id": doctor_id, **_latencies(result)}
+    return _latencies(result)
+
+
+def combine(rounds: list[dict]) -> dict:
+    """Pool the rounds of one layer into one report."""
+    pooled = {
+        "rounds": len(rounds),
+        "subscribers": rounds[0]["subscribers"],
+        "connect_seconds": [],
+        "socket_failures": Counter(),
+        "bookings": 0,
+        "booking_statuses": Counter(),
+        "messages_expected": 0,
+        "messages_lost": 0,
+        "cpu_ms_per_booking": [],
+    }
+    delays: list[float] = []
+    for part in rounds:
+        delays.extend(part["delays"])
+        for key, value in part.items():
+            if key in pooled and key not in {"rounds", "subscribers"}:
+                pooled[key] += value
+    pooled["socket_failures"] = dict(pooled["socket_failures"])
+    pooled["booking_statuses"] = dict(pooled["booking_statuses"])
+    pooled["delivery"] = latency_summary(delays)
+    return pooled

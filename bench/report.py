@@ -106,10 +106,12 @@ def _lines(report: dict) -> list[tuple[str, str]]:
             ("search 100k history", search["history"]["heavy"]),
         ):
             latency = part["latency"]
+            rate = part.get("requests_per_second")
             lines.append(
                 (
                     label,
-                    f"{part['requests_per_second']} req/s, p50 {latency.get('p50_ms')}"
+                    (f"{rate} req/s, " if rate else "alternating, ")
+                    + f"p50 {latency.get('p50_ms')}"
                     f" p95 {latency.get('p95_ms')} p99 {latency.get('p99_ms')} ms"
                     + _cpu(part),
                 )
