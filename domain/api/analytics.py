@@ -189,7 +189,7 @@ async def rates_by_doctor(request, filters: Query[Filters]):
 @router.get(
     "/rates/time",
     response={200: TimeRatesOut, **ERRORS},
-    summary="Cancellation and no-show rates by weekday and by hour (UTC)",
+    summary="Cancellation and no-show rates by local weekday and hour of the start",
 )
 async def rates_by_time(request, filters: Query[Filters]):
     return await run_service(

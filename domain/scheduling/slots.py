@@ -127,19 +127,15 @@ def _widen(spans: Sequence[Interval], by: timedelta) -> list[Interval]:
     return [(start - by, end + by) for start, end in spans]
 
 
-def candidate_slots(
-    schedule: Schedule, *, date_from: date, date_to: date, now: datetime
-) -> list[Slot]:
-    """Slots inside working time, outside time off, within notice and horizon.
+def working_slots(schedule: Schedule, *, date_from: date, date_to: date) -> list[Slot]:
+    """The slot grid inside working time and outside time off, ordered by start.
 
-    These are the slots a doctor offers at all; ``free_slots`` also removes the
-    ones that are taken. Ordered by start, without duplicates.
+    This is the time a doctor works at all, whoever may still book it:
+    ``candidate_slots`` narrows it to the booking window, and the dashboard's
+    capacity adds it up.
     """
-    rules = schedule.rules
-    zone = rules.zone
-    length = timedelta(minutes=rules.slot_minutes)
-    earliest = now + timedelta(minutes=rules.min_notice_minutes)
-    latest = now + timedelta(days=rules.booking_horizon_days)
+    zone = schedule.rules.zone
+    length = timedelta(minutes=schedule.rules.slot_minutes)
     by_day: dict[date, list[tuple[time, time]]] = {}
     for window in schedule.windows:
         if date_from <= window.day <= date_to:
@@ -170,12 +166,28 @@ def candidate_slots(
                     continue
                 end = start + length
                 previous_end = end
-                if end > window_end or start < earliest or start > latest:
-                    continue
-                if _overlaps(start, end, schedule.time_off):
+                if end > window_end or _overlaps(start, end, schedule.time_off):
                     continue
                 slots.add(Slot(start, end))
     return sorted(slots)
+
+
+def candidate_slots(
+    schedule: Schedule, *, date_from: date, date_to: date, now: datetime
+) -> list[Slot]:
+    """Slots inside working time, outside time off, within notice and horizon.
+
+    These are the slots a doctor offers at all; ``free_slots`` also removes the
+    ones that are taken. Ordered by start, without duplicates.
+    """
+    rules = schedule.rules
+    earliest = now + timedelta(minutes=rules.min_notice_minutes)
+    latest = now + timedelta(days=rules.booking_horizon_days)
+    return [
+        slot
+        for slot in working_slots(schedule, date_from=date_from, date_to=date_to)
+        if earliest <= slot.start <= latest
+    ]
 
 
 def daily_counts(appointments: Iterable[Interval], zone: ZoneInfo) -> Counter[date]:

@@ -1,27 +1,39 @@
 """Clinic figures for the dashboard and the analytics API.
 
 Every figure is computed by the database (``aggregate``/``annotate``); Python
-only fills in empty days and turns counts into rates. Days are clinic days in
-the project time zone (UTC): a doctor's local evening may fall on the next
-clinic day, which is fine for clinic-wide trends.
+only fills in empty days and turns counts into rates. Capacity is the one
+exception: it is the slot engine's working time, added up per doctor.
+
+Days, weekdays and hours are each doctor's local ones: an appointment belongs
+to the calendar day its start falls on in its doctor's time zone, so a
+doctor's 23:30 visit in New York counts on that evening's date, not on the
+next UTC day, and a 09:00 visit counts at hour 9 in summer and winter alike.
+A scope's dates are calendar dates read that way for every doctor; there is
+no clinic-wide zone (doctors of one clinic may work in several zones).
 
 Definitions used throughout:
 
-- an appointment belongs to the day it starts on;
+- an appointment belongs to the local day it starts on;
 - *booked* counts appointments that were not cancelled (pending, confirmed,
   completed and no-shows): the load the clinic carried that day;
 - cancellation rate = cancelled / all appointments of the period;
 - no-show rate = no-shows / (completed + no-shows), the visits that were due;
-- lead time = start - booked_at;
-- capacity = hours of dated availability windows plus weekly hours valid on
-  each day, without subtracting time off (overlapping windows count twice).
+- lead time = start - booked_at, in whole days of 24 hours;
+- capacity = the slot engine's grid of working time (dated windows and valid
+  weekly hours merged per local day, walked in slots of the doctor's
+  length, DST-aware) less the slots time off touches; bookings, notice and
+  horizon do not reduce it, and the daily patient cap is not applied.
 """
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     F,
@@ -31,20 +43,21 @@ from django.db.models import (
     Q,
     QuerySet,
     Sum,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncDate
 
 from domain.errors import InvalidInput
 from domain.models import (
     ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
-    Availability,
     DoctorProfile,
     WaitlistEntry,
     WaitlistStatus,
-    WeeklyHours,
 )
+from domain.scheduling.slots import working_slots
+from domain.selectors.slots import working_schedules_for
 
 # The longest range the figures accept: two years of history plus a margin.
 MAX_RANGE_DAYS = 800
@@ -87,10 +100,6 @@ class _Seconds(Func):
         return template % {"a": a_sql, "b": b_sql}, (*a_params, *b_params)
 
 
-def _native_utc(expression) -> bool:
-    return expression.get_tzname() == "UTC"
-
-
 class _WholeDays(_Seconds):
     """Whole days from the second instant to the first (not before it)."""
 
@@ -110,34 +119,43 @@ class _WholeDays(_Seconds):
         )
 
 
-class _UtcDayHour(Func):
-    """The UTC day and hour of an instant as text: ``YYYY-MM-DD HH``."""
+class _LocalStart(Func):
+    """An appointment's start as text in its doctor's wall-clock time.
 
-    arity = 1
+    PostgreSQL converts with its own zone database (``AT TIME ZONE``, given the
+    zone name per row). SQLite has none, so it is given the UTC offset each
+    row's zone had at its start, as a date modifier such as '+3600 seconds'.
+    """
+
     output_field = CharField()
 
+    def __init__(self, zone_name, offset_modifier, *, pg_format, sqlite_format):
+        super().__init__(F("start"), zone_name, offset_modifier)
+        self.pg_format = pg_format
+        self.sqlite_format = sqlite_format
+
+    def _compile(self, compiler, indexes):
+        expressions = self.get_source_expressions()
+        compiled = [compiler.compile(expressions[index]) for index in indexes]
+        return [sql for sql, _ in compiled], [p for _, ps in compiled for p in ps]
+
     def as_sql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"to_char({sql} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24')", params
+        (start, zone), params = self._compile(compiler, (0, 1))
+        return f"to_char({start} AT TIME ZONE {zone}, %s)", (
+            *params,
+            self.pg_format,
+        )
 
     def as_sqlite(self, compiler, connection, **extra):
-        # SQLite holds instants as UTC text ("YYYY-MM-DD HH:MM:SS..."): a
-        # prefix is the day and hour, far cheaper than parsing each row.
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        return f"substr({sql}, 1, 13)", params
-
-
-class _UtcDate(TruncDate):
-    def as_sqlite(self, compiler, connection, **extra):
-        if not _native_utc(self):
-            return super().as_sqlite(compiler, connection, **extra)
-        sql, params = compiler.compile(self.lhs)
-        return f"date({sql})", params
+        (start, modifier), params = self._compile(compiler, (0, 2))
+        return f"strftime(%s, {start}, {modifier})", (
+            self.sqlite_format,
+            *params,
+        )
 
 
 _NOT_CANCELLED = ~Q(status=AppointmentStatus.CANCELLED)
 _DURATION = _Seconds(F("end"), F("start"))
-_WINDOW = _Seconds(F("end_time"), F("start_time"))
 
 
 @dataclass(frozen=True)
@@ -193,10 +211,6 @@ def scope_build(
     )
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)
-
-
 def _hours(seconds: float | None) -> float:
     return round((seconds or 0) / 3600, 1)
 
@@ -215,13 +229,167 @@ def _doctor_filter(queryset: QuerySet, scope: Scope, prefix: str = "doctor") -> 
     return queryset
 
 
-def _appointments(scope: Scope, date_from: date, date_to: date) -> QuerySet:
-    """Appointments starting on the clinic days ``date_from..date_to``."""
-    appointments = Appointment.objects.filter(
-        start__gte=_start_of(date_from),
-        start__lt=_start_of(date_to + timedelta(days=1)),
+@dataclass(frozen=True)
+class _Doctors:
+    """The doctors a scope covers, grouped by time zone.
+
+    Knowing them up front lets every figure filter appointments by doctor id
+    (no join) and turn each start into its doctor's local time.
+    """
+
+    profiles: Sequence[DoctorProfile]
+    zones: dict[str, list[int]]
+    narrowed: bool  # the scope picks a doctor or a specialization
+
+    @property
+    def ids(self) -> list[int]:
+        return [doctor.pk for doctor in self.profiles]
+
+
+def _doctors_of(scope: Scope) -> _Doctors:
+    doctors = DoctorProfile.objects.order_by("pk").only(
+        "pk",
+        "time_zone",
+        "slot_minutes",
+        "buffer_minutes",
+        "min_notice_minutes",
+        "booking_horizon_days",
+        "max_patients_per_day",
     )
-    return _doctor_filter(appointments, scope)
+    if scope.doctor_id is not None:
+        doctors = doctors.filter(pk=scope.doctor_id)
+    if scope.specialization_id is not None:
+        doctors = doctors.filter(specialization_id=scope.specialization_id)
+    profiles = list(doctors)
+    zones: dict[str, list[int]] = defaultdict(list)
+    for doctor in profiles:
+        zones[doctor.time_zone].append(doctor.pk)
+    narrowed = scope.doctor_id is not None or scope.specialization_id is not None
+    return _Doctors(profiles=profiles, zones=dict(zones), narrowed=narrowed)
+
+
+def _midnight(day: date, zone: str) -> datetime:
+    """The instant a local day begins (after the gap if midnight is skipped)."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def _offsets(zone: str, lo: datetime, hi: datetime) -> list[tuple[datetime, int]]:
+    """The zone's UTC offsets over ``lo..hi``: (from instant, seconds), in order.
+
+    Steps a day at a time and bisects each change to the second; no zone
+    changes its offset twice within one day.
+    """
+    info = ZoneInfo(zone)
+
+    def offset(stamp: int) -> int:
+        local = datetime.fromtimestamp(stamp, UTC).astimezone(info)
+        return int(local.utcoffset().total_seconds())
+
+    first, last = int(lo.timestamp()), int(hi.timestamp())
+    changes = [(first, offset(first))]
+    for day_start in range(first, last, 86400):
+        day_end = min(day_start + 86400, last)
+        if offset(day_end) == changes[-1][1]:
+            continue
+        before, after = day_start, day_end
+        while after - before > 1:
+            middle = (before + after) // 2
+            if offset(middle) == changes[-1][1]:
+                before = middle
+            else:
+                after = middle
+        changes.append((after, offset(after)))
+    return [(datetime.fromtimestamp(stamp, UTC), off) for stamp, off in changes]
+
+
+@dataclass(frozen=True)
+class _LocalDays:
+    """The local calendar days ``date_from..date_to`` of each doctor in scope."""
+
+    doctors: _Doctors
+    date_from: date
+    date_to: date
+
+    def bounds(self, zone: str) -> tuple[datetime, datetime]:
+        return (
+            _midnight(self.date_from, zone),
+            _midnight(self.date_to + timedelta(days=1), zone),
+        )
+
+    def appointments(self) -> QuerySet:
+        """Appointments starting on these days, each in its doctor's zone.
+
+        One range over ``start`` covers every zone, so the (start, status,
+        doctor) index still serves the scan; when zones disagree on where the
+        days begin, each doctor's own bounds are checked on top of it.
+        """
+        zones = self.doctors.zones
+        if not zones:
+            return Appointment.objects.none()
+        bounds = {zone: self.bounds(zone) for zone in zones}
+        appointments = Appointment.objects.filter(
+            start__gte=min(lo for lo, _ in bounds.values()),
+            start__lt=max(hi for _, hi in bounds.values()),
+        )
+        if len(set(bounds.values())) > 1:
+            exact = Q()
+            for zone, (lo, hi) in bounds.items():
+                exact |= Q(doctor_id__in=zones[zone], start__gte=lo, start__lt=hi)
+            return appointments.filter(exact)
+        if self.doctors.narrowed:
+            return appointments.filter(doctor_id__in=self.doctors.ids)
+        return appointments
+
+    def _per_zone(self, values: dict[str, Any]) -> Any:
+        """One expression per zone, chosen by doctor id (a Case when needed)."""
+        if len(values) == 1:
+            return next(iter(values.values()))
+        return Case(
+            *(
+                When(doctor_id__in=self.doctors.zones[zone], then=value)
+                for zone, value in values.items()
+            ),
+            output_field=CharField(),
+        )
+
+    def _offset_modifier(self, zone: str) -> Any:
+        lo = min(self.bounds(name)[0] for name in self.doctors.zones)
+        hi = max(self.bounds(name)[1] for name in self.doctors.zones)
+        changes = _offsets(zone, lo, hi)
+        modifiers = [Value(f"{offset:+d} seconds") for _, offset in changes]
+        if len(changes) == 1:
+            return modifiers[0]
+        return Case(
+            *(
+                When(start__lt=since, then=modifier)
+                for (since, _), modifier in zip(
+                    changes[1:], modifiers[:-1], strict=True
+                )
+            ),
+            default=modifiers[-1],
+            output_field=CharField(),
+        )
+
+    def start_text(self, *, pg_format: str, sqlite_format: str) -> _LocalStart:
+        """The local start of each appointment, formatted (see ``_LocalStart``)."""
+        zones = self.doctors.zones
+        return _LocalStart(
+            self._per_zone({zone: Value(zone) for zone in zones}),
+            self._per_zone({zone: self._offset_modifier(zone) for zone in zones}),
+            pg_format=pg_format,
+            sqlite_format=sqlite_format,
+        )
+
+    def local_date(self) -> _LocalStart:
+        return self.start_text(pg_format="YYYY-MM-DD", sqlite_format="%Y-%m-%d")
+
+    def local_day_hour(self) -> _LocalStart:
+        return self.start_text(pg_format="YYYY-MM-DD HH24", sqlite_format="%Y-%m-%d %H")
+
+
+def _appointments(doctors: _Doctors, date_from: date, date_to: date) -> QuerySet:
+    """Appointments starting on the local days ``date_from..date_to``."""
+    return _LocalDays(doctors, date_from, date_to).appointments()
 
 
 def _status_counts(queryset: QuerySet) -> dict[str, int]:
@@ -246,45 +414,46 @@ def week_of(day: date) -> tuple[date, date]:
 
 def analytics_day(scope: Scope) -> dict[str, Any]:
     """Appointments on the reference day, by outcome."""
-    counts = _status_counts(_appointments(scope, scope.date_to, scope.date_to))
+    doctors = _doctors_of(scope)
+    counts = _status_counts(_appointments(doctors, scope.date_to, scope.date_to))
     return {"date": scope.date_to, **counts}
 
 
-def _capacity_by_doctor(scope: Scope, date_from: date, date_to: date) -> dict:
-    """Hours of availability per doctor id over the days ``date_from..date_to``."""
-    windows = _doctor_filter(
-        Availability.objects.filter(date__gte=date_from, date__lte=date_to), scope
+def _capacity_by_week(
+    doctors: _Doctors, mondays: Sequence[date]
+) -> list[dict[int, float]]:
+    """Seconds of working time per doctor id in each week starting on ``mondays``.
+
+    Working time is the slot engine's grid (``working_slots``) on the doctor's
+    local days, so capacity agrees with what booking would offer before
+    notice, horizon and existing bookings; one load of windows, weekly hours
+    and time off (three queries) serves all the weeks.
+    """
+    if not doctors.profiles:
+        return [{} for _ in mondays]
+    schedules = working_schedules_for(
+        doctors.profiles,
+        date_from=min(mondays),
+        date_to=max(mondays) + timedelta(days=6),
     )
-    per_doctor: dict[int, float] = {}
-    for row in windows.values("doctor_id").annotate(seconds=Sum(_WINDOW)):
-        per_doctor[row["doctor_id"]] = row["seconds"] or 0
-
-    # Each weekly row counts once for every day of the range on its weekday
-    # that lies inside its validity; one query covers all seven weekdays.
-    days_by_weekday: dict[int, list[date]] = {}
-    for offset in range((date_to - date_from).days + 1):
-        day = date_from + timedelta(days=offset)
-        days_by_weekday.setdefault(day.weekday(), []).append(day)
-    weekly = _doctor_filter(WeeklyHours.objects.all(), scope)
-    occurrences = {}
-    for weekday, days in days_by_weekday.items():
-        for index, day in enumerate(days):
-            valid = (
-                Q(weekday=weekday)
-                & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
-                & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    return [
+        {
+            doctor_id: 60.0
+            * schedule.rules.slot_minutes
+            * len(
+                working_slots(
+                    schedule, date_from=monday, date_to=monday + timedelta(days=6)
+                )
             )
-            occurrences[f"w{weekday}_{index}"] = Sum(_WINDOW, filter=valid)
-    if occurrences:
-        for row in weekly.values("doctor_id").annotate(**occurrences):
-            total = sum(row[key] or 0 for key in occurrences)
-            per_doctor[row["doctor_id"]] = per_doctor.get(row["doctor_id"], 0) + total
-    return per_doctor
+            for doctor_id, schedule in schedules.items()
+        }
+        for monday in mondays
+    ]
 
 
-def _booked_by_doctor(scope: Scope, date_from: date, date_to: date) -> dict:
+def _booked_by_doctor(doctors: _Doctors, date_from: date, date_to: date) -> dict:
     rows = (
-        _appointments(scope, date_from, date_to)
+        _appointments(doctors, date_from, date_to)
         # "Not cancelled" rather than a list of statuses: SQLite would
         # otherwise walk the status index instead of the date range.
         .filter(_NOT_CANCELLED)
@@ -296,14 +465,16 @@ def _booked_by_doctor(scope: Scope, date_from: date, date_to: date) -> dict:
 
 def analytics_utilisation(scope: Scope) -> dict[str, Any]:
     """Booked hours against capacity over the week holding the reference day."""
+    doctors = _doctors_of(scope)
     monday, sunday = week_of(scope.date_to)
-    booked = sum(_booked_by_doctor(scope, monday, sunday).values())
-    capacity = sum(_capacity_by_doctor(scope, monday, sunday).values())
+    booked = sum(_booked_by_doctor(doctors, monday, sunday).values())
+    [capacity] = _capacity_by_week(doctors, [monday])
+    capacity_seconds = sum(capacity.values())
     return {
         "week_start": monday,
         "booked_hours": _hours(booked),
-        "capacity_hours": _hours(capacity),
-        "utilisation": _rate(booked, capacity),
+        "capacity_hours": _hours(capacity_seconds),
+        "utilisation": _rate(booked, capacity_seconds),
     }
 
 
@@ -317,9 +488,10 @@ def analytics_rates(scope: Scope) -> dict[str, Any]:
     current_from = scope.date_to - timedelta(days=length - 1)
     previous_to = current_from - timedelta(days=1)
     previous_from = previous_to - timedelta(days=length - 1)
+    doctors = _doctors_of(scope)
 
     def window(date_from: date, date_to: date) -> dict[str, Any]:
-        counts = _status_counts(_appointments(scope, date_from, date_to))
+        counts = _status_counts(_appointments(doctors, date_from, date_to))
         return {
             "date_from": date_from,
             "date_to": date_to,
@@ -367,9 +539,10 @@ def analytics_waitlist(scope: Scope) -> dict[str, Any]:
 
 def analytics_trend(scope: Scope) -> list[dict[str, Any]]:
     """Per day of the range: appointments booked (not cancelled) and completed."""
+    days = _LocalDays(_doctors_of(scope), scope.date_from, scope.date_to)
     rows = (
-        _appointments(scope, scope.date_from, scope.date_to)
-        .annotate(day=_UtcDate("start"))
+        days.appointments()
+        .annotate(day=days.local_date())
         .values("day")
         .annotate(
             booked=Count("pk", filter=_NOT_CANCELLED),
@@ -377,7 +550,7 @@ def analytics_trend(scope: Scope) -> list[dict[str, Any]]:
             cancelled=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
         )
     )
-    by_day = {row["day"]: row for row in rows}
+    by_day = {date.fromisoformat(row["day"]): row for row in rows}
     series = []
     for offset in range(scope.days):
         day = scope.date_from + timedelta(days=offset)
@@ -398,13 +571,23 @@ def analytics_workload(scope: Scope) -> list[dict[str, Any]]:
     this_monday, this_sunday = week_of(scope.date_to)
     next_monday = this_monday + timedelta(days=7)
     next_sunday = this_sunday + timedelta(days=7)
+    doctors = _doctors_of(scope)
+    capacity_this, capacity_next = _capacity_by_week(
+        doctors, [this_monday, next_monday]
+    )
     figures = {
-        "booked_this_week": _booked_by_doctor(scope, this_monday, this_sunday),
-        "capacity_this_week": _capacity_by_doctor(scope, this_monday, this_sunday),
-        "booked_next_week": _booked_by_doctor(scope, next_monday, next_sunday),
-        "capacity_next_week": _capacity_by_doctor(scope, next_monday, next_sunday),
+        "booked_this_week": _booked_by_doctor(doctors, this_monday, this_sunday),
+        "capacity_this_week": capacity_this,
+        "booked_next_week": _booked_by_doctor(doctors, next_monday, next_sunday),
+        "capacity_next_week": capacity_next,
     }
-    doctor_ids = set().union(*figures.values())
+    # Doctors without working time or bookings in either week are left out.
+    doctor_ids = {
+        doctor_id
+        for values in figures.values()
+        for doctor_id, seconds in values.items()
+        if seconds
+    }
     names = _doctor_names(doctor_ids)
     rows = [
         {
@@ -450,7 +633,7 @@ _RATE_COUNTS = {
 def analytics_rates_by_doctor(scope: Scope) -> list[dict[str, Any]]:
     """Cancellation and no-show rates per doctor over the range, busiest first."""
     rows = (
-        _appointments(scope, scope.date_from, scope.date_to)
+        _appointments(_doctors_of(scope), scope.date_from, scope.date_to)
         .values("doctor_id")
         .annotate(**_RATE_COUNTS)
         .order_by("-total", "doctor_id")
@@ -468,14 +651,16 @@ def analytics_rates_by_doctor(scope: Scope) -> list[dict[str, Any]]:
 
 
 def analytics_rates_by_time(scope: Scope) -> dict[str, list[dict[str, Any]]]:
-    """Cancellation and no-show rates by weekday and by hour of the start (UTC).
+    """Cancellation and no-show rates by weekday and by hour of the start, both
+    read on the doctor's wall clock.
 
-    One grouped query by day and hour (at most 24 rows a day) feeds both lists;
-    adding those counts up is cheaper than scanning the range twice.
+    One grouped query by local day and hour (at most 24 rows a day) feeds both
+    lists; adding those counts up is cheaper than scanning the range twice.
     """
+    days = _LocalDays(_doctors_of(scope), scope.date_from, scope.date_to)
     cells = (
-        _appointments(scope, scope.date_from, scope.date_to)
-        .annotate(day_hour=_UtcDayHour("start"))
+        days.appointments()
+        .annotate(day_hour=days.local_day_hour())
         .values("day_hour")
         .annotate(**_RATE_COUNTS)
     )
@@ -508,7 +693,7 @@ def analytics_lead_times(scope: Scope) -> list[dict[str, Any]]:
     rows at most); those counts are then added into the buckets.
     """
     per_day = (
-        _appointments(scope, scope.date_from, scope.date_to)
+        _appointments(_doctors_of(scope), scope.date_from, scope.date_to)
         .filter(booked_at__lte=F("start"))
         .annotate(lead_days=_WholeDays(F("start"), F("booked_at")))
         .values("lead_days")
@@ -530,14 +715,15 @@ def analytics_busiest_days_ahead(scope: Scope, *, days: int = 14) -> list[dict]:
     """Each of the ``days`` days after the reference day, with bookings so far."""
     date_from = scope.date_to + timedelta(days=1)
     date_to = scope.date_to + timedelta(days=days)
+    ahead = _LocalDays(_doctors_of(scope), date_from, date_to)
     rows = (
-        _appointments(scope, date_from, date_to)
+        ahead.appointments()
         .filter(status__in=ACTIVE_STATUSES)
-        .annotate(day=_UtcDate("start"))
+        .annotate(day=ahead.local_date())
         .values("day")
         .annotate(booked=Count("pk"))
     )
-    booked = {row["day"]: row["booked"] for row in rows}
+    booked = {date.fromisoformat(row["day"]): row["booked"] for row in rows}
     return [
         {
             "date": date_from + timedelta(days=offset),

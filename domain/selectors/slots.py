@@ -9,7 +9,7 @@ per table, which is how search shows each doctor's next free slot.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -96,19 +96,11 @@ def _utc_bounds(
     return min(starts) - margin, max(ends) + margin
 
 
-def schedules_for(
-    doctors: Sequence[DoctorProfile],
-    *,
-    date_from: date,
-    date_to: date,
-    now: datetime,
-    for_patient: Any = None,
+def working_schedules_for(
+    doctors: Sequence[DoctorProfile], *, date_from: date, date_to: date
 ) -> dict[int, Schedule]:
-    """The engine's input for each doctor over the local days given.
-
-    Holds of ``for_patient`` (a user or id) are left out: a patient's own
-    pending offer does not block the slot it holds for them.
-    """
+    """Each doctor's working time over the local days given: dated windows,
+    weekly hours and time off, without bookings or holds (three queries)."""
     if not doctors:
         return {}
     ids = [doctor.pk for doctor in doctors]
@@ -144,6 +136,36 @@ def schedules_for(
     ).values_list("doctor_id", "start", "end"):
         time_off[doctor_id].append((start, end))
 
+    return {
+        doctor.pk: Schedule(
+            rules=rules_of(doctor),
+            windows=windows[doctor.pk],
+            weekly=weekly[doctor.pk],
+            time_off=time_off[doctor.pk],
+        )
+        for doctor in doctors
+    }
+
+
+def schedules_for(
+    doctors: Sequence[DoctorProfile],
+    *,
+    date_from: date,
+    date_to: date,
+    now: datetime,
+    for_patient: Any = None,
+) -> dict[int, Schedule]:
+    """The engine's input for each doctor over the local days given.
+
+    Holds of ``for_patient`` (a user or id) are left out: a patient's own
+    pending offer does not block the slot it holds for them.
+    """
+    if not doctors:
+        return {}
+    ids = [doctor.pk for doctor in doctors]
+    lo, hi = _utc_bounds(doctors, date_from, date_to)
+    working = working_schedules_for(doctors, date_from=date_from, date_to=date_to)
+
     appointments = defaultdict(list)
     for doctor_id, start, end in Appointment.objects.filter(
         doctor_id__in=ids,
@@ -167,15 +189,12 @@ def schedules_for(
         holds[doctor_id].append((start, end))
 
     return {
-        doctor.pk: Schedule(
-            rules=rules_of(doctor),
-            windows=windows[doctor.pk],
-            weekly=weekly[doctor.pk],
-            time_off=time_off[doctor.pk],
-            appointments=appointments[doctor.pk],
-            holds=holds[doctor.pk],
+        doctor_id: replace(
+            schedule,
+            appointments=appointments[doctor_id],
+            holds=holds[doctor_id],
         )
-        for doctor in doctors
+        for doctor_id, schedule in working.items()
     }
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from domain.models import Availability, WaitlistEntry, WeeklyHours
+from domain.models import Availability, TimeOff, WaitlistEntry, WeeklyHours
 from domain.selectors import analytics
 from domain.selectors.analytics import Scope
 from tests.factories import (
@@ -115,6 +115,42 @@ def test_utilisation_is_booked_hours_over_windows_and_valid_weekly_hours(clinic)
         "capacity_hours": 11.0,
         "utilisation": round(1.5 / 11, 4),
     }
+
+
+def test_time_off_removes_the_slots_it_touches_from_capacity(clinic):
+    a, b = clinic
+    # Monday 7 Jan (London is on UTC in January): 10:15-10:45 touches A's
+    # 10:00 and 10:30 slots; B's Tuesday loses its first hour.
+    TimeOff.objects.create(
+        doctor=a, start=at(7, 10).replace(minute=15), end=at(7, 10).replace(minute=45)
+    )
+    TimeOff.objects.create(doctor=b, start=at(8, 9), end=at(8, 10))
+    # Time off in the following week only touches next week's capacity.
+    TimeOff.objects.create(doctor=a, start=at(14, 0), end=at(15, 0))
+
+    utilisation = analytics.analytics_utilisation(scope())
+    rows = {row["doctor_id"]: row for row in analytics.analytics_workload(scope())}
+
+    # A: 8 h less two half-hour slots; B: 3 h less one hour.
+    assert utilisation["capacity_hours"] == 9.0
+    assert utilisation["utilisation"] == round(1.5 / 9, 4)
+    assert rows[a.pk]["capacity_this_week"] == 7.0
+    assert rows[b.pk]["capacity_this_week"] == 2.0
+    # Next week A keeps only its Monday hours, and that Monday is off.
+    assert rows[a.pk]["capacity_next_week"] == 0.0
+    assert rows[a.pk]["booked_next_week"] == 0.5
+
+
+def test_overlapping_windows_count_once_in_capacity(clinic):
+    a, _b = clinic
+    # Monday 7 Jan: A's weekly 09:00-13:00 and a dated 12:00-14:00 make 5 hours.
+    Availability.objects.create(
+        doctor=a, date=date(2030, 1, 7), start_time=time(12), end_time=time(14)
+    )
+
+    rows = {row["doctor_id"]: row for row in analytics.analytics_workload(scope())}
+
+    assert rows[a.pk]["capacity_this_week"] == 9.0
 
 
 def test_rates_compare_the_window_with_the_one_before(clinic):
@@ -257,3 +293,121 @@ def test_the_default_scope_is_the_last_90_days():
 
     assert default.days == 90
     assert default.date_to - default.date_from == timedelta(days=89)
+
+
+@pytest.fixture
+def two_zones(settings):
+    """Doctors in New York and Kolkata whose evenings fall on other UTC days."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    new_york = make_doctor(time_zone="America/New_York")
+    kolkata = make_doctor(time_zone="Asia/Kolkata")
+    patient = make_patient()
+    # Tuesday 8 Jan 21:30 in New York is Wednesday 02:30 UTC.
+    make_appointment(
+        doctor=new_york,
+        patient=patient,
+        start=datetime(2030, 1, 9, 2, 30, tzinfo=UTC),
+        status="completed",
+        booked_at=at(1, 9),
+    )
+    # Wednesday 9 Jan 10:00 in Kolkata is 04:30 UTC.
+    make_appointment(
+        doctor=kolkata,
+        patient=patient,
+        start=datetime(2030, 1, 9, 4, 30, tzinfo=UTC),
+        status="cancelled",
+        booked_at=at(1, 9),
+    )
+    # Thursday 10 Jan 01:00 in Kolkata is still Wednesday (19:30 UTC).
+    make_appointment(
+        doctor=kolkata,
+        patient=patient,
+        start=datetime(2030, 1, 9, 19, 30, tzinfo=UTC),
+        booked_at=at(1, 9),
+    )
+    # New York works Tuesdays 18:00-22:00 local: 23:00-03:00 UTC.
+    WeeklyHours.objects.create(
+        doctor=new_york, weekday=1, start_time=time(18), end_time=time(22)
+    )
+    return new_york, kolkata
+
+
+def test_a_late_local_evening_counts_on_its_local_day(two_zones):
+    new_york, kolkata = two_zones
+
+    today = analytics.analytics_day(scope())
+    trend = {row["date"].day: row for row in analytics.analytics_trend(scope())}
+    ahead = analytics.analytics_busiest_days_ahead(scope(), days=2)
+    by_doctor = {
+        row["doctor_id"]: row["appointments"]
+        for row in analytics.analytics_rates_by_doctor(scope())
+    }
+
+    # In UTC all three start on the 9th; locally only Kolkata's 10:00 does.
+    assert (today["total"], today["cancelled"]) == (1, 1)
+    assert (trend[8]["booked"], trend[8]["completed"]) == (1, 1)
+    assert (trend[9]["booked"], trend[9]["cancelled"]) == (0, 1)
+    assert [row["booked"] for row in ahead] == [1, 0]
+    assert by_doctor == {new_york.pk: 1, kolkata.pk: 1}
+
+
+def test_weekday_and_hour_rates_read_the_doctors_wall_clock(two_zones):
+    figures = analytics.analytics_rates_by_time(scope())
+
+    weekdays = {row["weekday"]: row["appointments"] for row in figures["weekdays"]}
+    hours = {row["hour"]: row["appointments"] for row in figures["hours"]}
+    assert weekdays == {
+        "Mon": 0,
+        "Tue": 1,
+        "Wed": 1,
+        "Thu": 0,
+        "Fri": 0,
+        "Sat": 0,
+        "Sun": 0,
+    }
+    assert hours == {21: 1, 10: 1}
+
+
+def test_capacity_and_bookings_use_the_local_week(two_zones):
+    new_york, _kolkata = two_zones
+    # Sunday 13 Jan 21:00 in New York is Monday 02:00 UTC, next week in UTC.
+    make_appointment(
+        doctor=new_york,
+        patient=make_patient(),
+        start=datetime(2030, 1, 14, 2, tzinfo=UTC),
+        minutes=60,
+    )
+
+    rows = {row["doctor_id"]: row for row in analytics.analytics_workload(scope())}
+
+    # Tuesday 8 Jan 18:00-22:00 in New York ends on the 9th in UTC; the hours,
+    # the Tuesday 21:30 visit and the Sunday evening one are all this week's.
+    assert rows[new_york.pk]["capacity_this_week"] == 4.0
+    assert rows[new_york.pk]["booked_this_week"] == 1.5
+    assert rows[new_york.pk]["booked_next_week"] == 0.0
+    assert rows[new_york.pk]["capacity_next_week"] == 4.0
+
+
+def test_hours_stay_on_the_local_clock_across_a_dst_change(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    doctor = make_doctor(time_zone="America/New_York")
+    patient = make_patient()
+    # New York moves to summer time on Sunday 10 March 2030: 09:00 local is
+    # 14:00 UTC before and 13:00 UTC after; 23:30 on Monday the 11th is 03:30
+    # UTC on Tuesday.
+    for start in (
+        datetime(2030, 3, 8, 14, tzinfo=UTC),
+        datetime(2030, 3, 11, 13, tzinfo=UTC),
+        datetime(2030, 3, 12, 3, 30, tzinfo=UTC),
+    ):
+        make_appointment(doctor=doctor, patient=patient, start=start)
+    march = Scope(date_from=date(2030, 3, 1), date_to=date(2030, 3, 31))
+
+    figures = analytics.analytics_rates_by_time(march)
+    trend = {row["date"].day: row["booked"] for row in analytics.analytics_trend(march)}
+
+    hours = {row["hour"]: row["appointments"] for row in figures["hours"]}
+    weekdays = {row["weekday"]: row["appointments"] for row in figures["weekdays"]}
+    assert hours == {9: 2, 23: 1}
+    assert (weekdays["Fri"], weekdays["Mon"], weekdays["Tue"]) == (1, 2, 0)
+    assert {day: n for day, n in trend.items() if n} == {8: 1, 11: 2}
