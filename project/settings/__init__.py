@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "ninja_jwt.token_blacklist",
     "django_tasks",
     "django_tasks_db",
+    "project.jobs",
     "domain",
     "realtime",
     "forecasting",
@@ -190,6 +191,21 @@ TASKS = {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# Workers (manage.py run_worker) beat this often. A job whose worker has been
+# silent for WORKER_STALE_AFTER_SECONDS goes back in the queue, up to
+# WORKER_MAX_ATTEMPTS claims in all; then it is marked failed.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 5)
+WORKER_STALE_AFTER_SECONDS = env_int("WORKER_STALE_AFTER_SECONDS", 60)
+WORKER_MAX_ATTEMPTS = env_int("WORKER_MAX_ATTEMPTS", 3)
+if WORKER_HEARTBEAT_SECONDS < 1 or WORKER_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "WORKER_HEARTBEAT_SECONDS and WORKER_MAX_ATTEMPTS must be at least 1."
+    )
+if WORKER_STALE_AFTER_SECONDS < 2 * WORKER_HEARTBEAT_SECONDS:
+    # Any less and a live worker between two beats would look dead.
+    raise ImproperlyConfigured(
+        "WORKER_STALE_AFTER_SECONDS must be at least twice WORKER_HEARTBEAT_SECONDS."
+    )
 
 # --- Waitlist ---------------------------------------------------------------
 

@@ -25,6 +25,9 @@ SCRUBBED = (
     "DB_POOL_TIMEOUT",
     "DATABASE_TEST_NAME",
     "LOG_FORMAT",
+    "WORKER_HEARTBEAT_SECONDS",
+    "WORKER_STALE_AFTER_SECONDS",
+    "WORKER_MAX_ATTEMPTS",
 )
 PROBE = """
 import json
@@ -112,6 +115,18 @@ def test_redis_url_switches_the_channel_layer_to_redis(tmp_path):
         "hosts": ["redis://cache.internal:6379/3"],
         "prefix": "clinic_a",
     }
+
+
+def test_a_stale_time_a_live_worker_could_reach_between_beats_is_refused(tmp_path):
+    result = _settings(
+        tmp_path,
+        SECRET_KEY="k" * 50,
+        WORKER_HEARTBEAT_SECONDS="10",
+        WORKER_STALE_AFTER_SECONDS="15",
+    )
+
+    assert result.returncode != 0
+    assert "WORKER_STALE_AFTER_SECONDS must be at least twice" in result.stderr
 
 
 def test_secret_key_is_required_when_debug_is_off(tmp_path):
