@@ -22,13 +22,13 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py schedule_reminders
-	$(DEV_ENV) $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	$(DEV_ENV) $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python -m uvicorn project.asgi:application --host $(HOST) --port $(PORT)
 
 # A background worker on its own (production runs one or more of these).
 worker: install
-	$(BIN)/python manage.py db_worker --no-reload
+	$(BIN)/python manage.py run_worker --no-reload
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

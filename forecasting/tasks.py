@@ -2,7 +2,7 @@
 
 Enqueue ``retrain_demand_model`` nightly (e.g. from cron with
 ``python manage.py shell -c "from forecasting.tasks import retrain_demand_model;
-retrain_demand_model.enqueue()"``) and run ``python manage.py db_worker``.
+retrain_demand_model.enqueue()"``) and run ``python manage.py run_worker``.
 """
 
 import logging

@@ -1,4 +1,4 @@
-"""Running queued background jobs inside a test, the way ``db_worker`` does."""
+"""Running queued background jobs inside a test, the way a worker does."""
 
 from django_tasks import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker

@@ -1,4 +1,4 @@
-"""Background jobs (django-tasks, run by ``manage.py db_worker``).
+"""Background jobs (django-tasks, run by ``manage.py run_worker``).
 
 Jobs take ids, never objects, and read fresh rows when they run: by then the
 appointment may have changed again. They are enqueued from event subscribers,
