@@ -115,6 +115,13 @@ if DATABASE_URL:
             "min_size": env_int("DB_POOL_MIN_SIZE", 2),
             "max_size": env_int("DB_POOL_MAX_SIZE", 20),
             "timeout": env_int("DB_POOL_TIMEOUT", 10),
+            # When the server is unreachable the pool retries each lost
+            # connection with a doubling delay (1, 2, 4 ... s) for
+            # reconnect_timeout, 5 minutes by default: after an outage of a
+            # minute it would keep refusing for up to another minute. Giving
+            # up after a few seconds caps the delay at 2 s; a request that
+            # then finds no connection starts a new attempt at once.
+            "reconnect_timeout": env_int("DB_POOL_RECONNECT_TIMEOUT", 5),
         }
     }
     _db["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME") or None}

@@ -88,7 +88,12 @@ def test_database_url_switches_to_postgres_with_a_pool(tmp_path):
     assert loaded["engine"] == "django.db.backends.postgresql"
     assert loaded["name"] == "clinic"
     assert loaded["conn_max_age"] == 0
-    assert loaded["options"]["pool"] == {"min_size": 2, "max_size": 7, "timeout": 10}
+    assert loaded["options"]["pool"] == {
+        "min_size": 2,
+        "max_size": 7,
+        "timeout": 10,
+        "reconnect_timeout": 5,
+    }
 
 
 def test_a_database_url_that_is_not_postgres_is_refused_clearly(tmp_path):
