@@ -35,7 +35,6 @@ from tests.realtime.conftest import communicator
 ROOT = Path(__file__).resolve().parents[2]
 CLOSED_PORT = 8164
 PRIVATE_REDIS_PORT = 8163
-APP_PORT = 8161
 
 
 def _redis_settings(settings, port: int) -> None:
@@ -234,14 +233,25 @@ async def test_websockets_work_again_when_redis_returns_without_a_restart(
     await after.disconnect()
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 class TcpProxy:
-    """Forwards a local port to PostgreSQL; ``cut()`` drops every connection."""
+    """Forwards a local port to PostgreSQL; ``cut()`` drops every connection.
+
+    While cut, the port is closed (connecting is refused) and no connection
+    made before the cut, or accepted while it happened, carries a byte.
+    """
 
     def __init__(self, port: int, target: tuple[str, int]) -> None:
         self.port = port
         self.target = target
         self.sockets: set[socket.socket] = set()
         self.listener: socket.socket | None = None
+        self.acceptor: threading.Thread | None = None
         self.lock = threading.Lock()
 
     def open(self) -> None:
@@ -249,19 +259,31 @@ class TcpProxy:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
         listener.listen(64)
-        self.listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        with self.lock:
+            self.listener = listener
+        self.acceptor = threading.Thread(
+            target=self._accept, args=(listener,), daemon=True
+        )
+        self.acceptor.start()
 
     def cut(self) -> None:
         with self.lock:
-            if self.listener is not None:
-                self.listener.close()
-                self.listener = None
-            for sock in self.sockets:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-                sock.close()
-            self.sockets.clear()
+            listener, self.listener = self.listener, None
+            sockets, self.sockets = self.sockets, set()
+        if listener is not None:
+            # close() alone does not stop a thread blocked in accept(): the
+            # kernel keeps listening for it and lets one more connection in.
+            # shutdown() wakes it and closes the port.
+            with contextlib.suppress(OSError):
+                listener.shutdown(socket.SHUT_RDWR)
+            listener.close()
+            if self.acceptor is not None:
+                self.acceptor.join(timeout=5)
+                assert not self.acceptor.is_alive(), "the proxy kept accepting"
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
 
     def _accept(self, listener: socket.socket) -> None:
         while True:
@@ -276,7 +298,15 @@ class TcpProxy:
                 continue
             upstream.settimeout(None)
             with self.lock:
-                self.sockets |= {client, upstream}
+                # Accepted just as the proxy was cut: drop it, or it would
+                # carry traffic through the whole outage.
+                live = self.listener is listener
+                if live:
+                    self.sockets |= {client, upstream}
+            if not live:
+                client.close()
+                upstream.close()
+                return
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(
                     target=self._pump, args=(source, sink), daemon=True
@@ -309,43 +339,29 @@ def _request(url: str, body: dict | None = None) -> tuple[int, dict, dict]:
         return 0, {"error": str(error)}, {}
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_a_database_outage_under_load_answers_503_and_the_app_recovers(tmp_path):
-    from django.db import connection
+class Load:
+    """Three clients listing doctors and signing up, each call timed."""
 
-    db = connection.settings_dict
-    proxy = TcpProxy(CLOSED_PORT, (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
-    proxy.open()
-    user = db["USER"] or "postgres"
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    env = {
-        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "SECRET_KEY": "fault-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "DATABASE_URL": (
-            f"postgres://{user}{password}@127.0.0.1:{CLOSED_PORT}/{db['NAME']}"
-        ),
-        "DB_POOL_TIMEOUT": "2",
-        "DATA_DIR": str(tmp_path),
-        "RATELIMIT_ENABLE": "0",
-        "HOST": "127.0.0.1",
-        "PORT": str(APP_PORT),
-    }
-    server = subprocess.Popen(
-        [str(ROOT / "deploy" / "web.sh")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{APP_PORT}"
-    results: list[tuple[float, str, int, dict, dict]] = []
-    stop = threading.Event()
+    def __init__(self, base: str) -> None:
+        self.base = base
+        # (started, finished, kind, status, body, headers)
+        self.results: list[tuple[float, float, str, int, dict, dict]] = []
+        self.stop = threading.Event()
+        self.workers = [threading.Thread(target=self._run, args=(w,)) for w in range(3)]
 
-    def load(worker: int) -> None:
+    def __enter__(self) -> "Load":
+        for worker in self.workers:
+            worker.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for worker in self.workers:
+            worker.join(timeout=30)
+
+    def _run(self, worker: int) -> None:
         n = 0
-        while not stop.is_set():
+        while not self.stop.is_set():
             n += 1
             if n % 4 == 0:
                 name = f"load{worker}x{n}"
@@ -355,47 +371,107 @@ def test_a_database_outage_under_load_answers_503_and_the_app_recovers(tmp_path)
                     "password": "a-long-and-unusual-passphrase",
                     "date_of_birth": "1990-01-01",
                 }
-                outcome = _request(f"{base}/api/v1/auth/register", body)
-                results.append((time.monotonic(), "register", *outcome))
+                call = _timed("register", f"{self.base}/api/v1/auth/register", body)
             else:
-                outcome = _request(f"{base}/api/v1/doctors")
-                results.append((time.monotonic(), "list", *outcome))
+                call = _timed("list", f"{self.base}/api/v1/doctors")
+            self.results.append(call)
 
+
+def _timed(kind: str, url: str, body: dict | None = None) -> tuple:
+    """(started, finished, kind, status, body, headers) of one call."""
+    started = time.monotonic()
+    outcome = _request(url, body)
+    return (started, time.monotonic(), kind, *outcome)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_database_outage_under_load_answers_503_and_the_app_recovers(tmp_path):
+    from django.db import connection
+
+    db = connection.settings_dict
+    proxy = TcpProxy(_free_port(), (db["HOST"] or "127.0.0.1", int(db["PORT"] or 5432)))
+    proxy.open()
+    app_port = _free_port()
+    user = db["USER"] or "postgres"
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "SECRET_KEY": "fault-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "DATABASE_URL": (
+            f"postgres://{user}{password}@127.0.0.1:{proxy.port}/{db['NAME']}"
+        ),
+        "DB_POOL_TIMEOUT": "2",
+        "DATA_DIR": str(tmp_path),
+        "RATELIMIT_ENABLE": "0",
+        "HOST": "127.0.0.1",
+        "PORT": str(app_port),
+    }
+    # The log goes to a file: a pipe nobody reads fills up (64 KiB) and then
+    # blocks the server's next log write, which stalls every request.
+    log_path = tmp_path / "web.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(ROOT / "deploy" / "web.sh")],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{app_port}"
     try:
         deadline = time.monotonic() + 30
-        while _request(f"{base}/healthz")[0] != 200:
+        while _request(f"{base}/livez")[0] != 200:
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
-        workers = [threading.Thread(target=load, args=(w,)) for w in range(3)]
-        for worker in workers:
-            worker.start()
-        time.sleep(2)
-        proxy.cut()
-        cut_at = time.monotonic()
-        time.sleep(4)
-        proxy.open()
-        restored_at = time.monotonic()
-        time.sleep(6)
-        stop.set()
-        for worker in workers:
-            worker.join(timeout=30)
+        # The first API call loads the URLconf and the routers and opens the
+        # pool; get it done before the clock starts.
+        assert _request(f"{base}/api/v1/doctors")[0] == 200
+        probes = []
+        with Load(base) as load:
+            time.sleep(2)
+            proxy.cut()
+            cut_at = time.monotonic()
+            # One caller after another through the outage and after it.
+            while time.monotonic() < cut_at + 2:
+                probes.append(_timed("probe", f"{base}/api/v1/doctors"))
+            time.sleep(max(0, cut_at + 4 - time.monotonic()))
+            proxy.open()
+            restored_at = time.monotonic()
+            while time.monotonic() < restored_at + 6:
+                probes.append(_timed("probe", f"{base}/api/v1/doctors"))
     finally:
-        stop.set()
         proxy.cut()
         server.terminate()
-        output, _ = server.communicate(timeout=15)
+        server.wait(timeout=15)
+    output = log_path.read_text()
 
-    statuses = {status for _, _, status, _, _ in results}
-    during = [r for r in results if cut_at < r[0] < restored_at]
-    failures = [r for r in results if r[2] == 503]
-    settled = [r for r in results if r[0] > restored_at + 3]
+    results = load.results + probes
+    statuses = {r[3] for r in results}
+    failures = [r for r in results if r[3] == 503]
     assert statuses <= {200, 201, 503}, (statuses, output[-3000:])
-    assert failures, "the outage produced no refusal"
-    assert all(r[3]["code"] == "database_unavailable" for r in failures)
-    assert all(r[4].get("retry-after") for r in failures)
-    assert during, "no request ran during the outage"
-    assert settled and all(r[2] in {200, 201} for r in settled), settled[-5:]
-    assert "Traceback" not in json.dumps([r[3] for r in results])
+    assert all(r[4]["code"] == "database_unavailable" for r in failures)
+    assert all(r[5].get("retry-after") for r in failures)
+    assert "Traceback" not in json.dumps([r[4] for r in results])
+    before = [r for r in results if r[1] < cut_at]
+    assert before and all(r[3] in {200, 201} for r in before)
+
+    # Every call made while the database was unreachable was refused, and
+    # soon: a refusal waits at most DB_POOL_TIMEOUT (2 s) for a connection.
+    during = [r for r in results if cut_at < r[0] and r[1] < restored_at]
+    assert [r for r in during if r[2] == "probe"], "no probe ran in the outage"
+    assert all(r[3] == 503 for r in during), [r[1:4] for r in during]
+    assert max(r[1] - r[0] for r in during) < 3
+
+    # Once the database is back the app serves again within two seconds,
+    # and for good.
+    after = [r for r in probes if r[0] > restored_at]
+    recovered = next((r for r in after if r[3] == 200), None)
+    assert recovered, [r[1:4] for r in after]
+    assert recovered[1] - restored_at < 2, recovered[1] - restored_at
+    assert all(r[3] == 200 for r in after if r[0] > recovered[1])
+    settled = [r for r in results if r[0] > restored_at + 3]
+    assert settled and all(r[3] in {200, 201} for r in settled), settled[-5:]
     # A registration is one transaction: no account without its profile.
     loaded = User.objects.filter(username__startswith="load")
     assert loaded.exists()
