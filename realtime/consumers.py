@@ -18,6 +18,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from domain.errors import DomainError, InvalidInput
 from domain.models import DoctorProfile, Role, User
 from domain.permissions import is_own_doctor_profile
+from domain.scheduling.slots import Slot
 from domain.selectors.queue import queue_for_doctor
 from domain.selectors.slots import doctor_slots
 from realtime.auth import WebsocketAuthError, user_from_access_token
@@ -98,33 +99,42 @@ def _active_doctor(doctor_id: int) -> DoctorProfile | None:
 
 @database_sync_to_async
 def _snapshot(doctor_id: int, date_from: Any, date_to: Any) -> dict[str, Any]:
-    """Free slots like ``GET doctors/{id}/slots``; raises DomainError on bad input."""
+    """Free slots like ``GET doctors/{id}/slots``, and the held ones apart.
+
+    Raises DomainError on bad input.
+    """
     try:
         first = date.fromisoformat(date_from) if date_from else None
         last = date.fromisoformat(date_to) if date_to else None
     except (TypeError, ValueError) as exc:
         raise InvalidInput("Dates must read YYYY-MM-DD.", field="date_from") from exc
-    found = doctor_slots(doctor_id, date_from=first, date_to=last)
+    found = doctor_slots(doctor_id, date_from=first, date_to=last, with_held=True)
     zone = ZoneInfo(found.time_zone)
-    return {
-        "type": "snapshot",
-        "doctor_id": doctor_id,
-        "time_zone": found.time_zone,
-        "slots": [
+
+    def shown(slots: list[Slot]) -> list[dict[str, str]]:
+        return [
             {
                 "start": slot.start.astimezone(zone).isoformat(),
                 "end": slot.end.astimezone(zone).isoformat(),
             }
-            for slot in found.slots
-        ],
+            for slot in slots
+        ]
+
+    return {
+        "type": "snapshot",
+        "doctor_id": doctor_id,
+        "time_zone": found.time_zone,
+        "slots": shown(found.slots),
+        "held": shown(found.held),
     }
 
 
 class AvailabilityConsumer(ClinicConsumer):
     """``/ws/doctors/{id}/availability/``: anyone; slot messages for one doctor.
 
-    A snapshot of free slots comes on connect when the query string names a
-    range (``?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD``) and whenever the client
+    A snapshot of free slots, with the slots held by waitlist offers listed
+    apart (``held``), comes on connect when the query string names a range
+    (``?date_from=YYYY-MM-DD&date_to=YYYY-MM-DD``) and whenever the client
     sends ``{"type": "snapshot", "date_from", "date_to"}``; the group is joined
     first, so no change between the two is lost.
     """

@@ -9,7 +9,7 @@ fall-back repeat) yields one slot, at its first occurrence.
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -241,3 +241,19 @@ def free_slots(
             continue
         free.append(slot)
     return free
+
+
+def held_slots(
+    schedule: Schedule, *, date_from: date, date_to: date, now: datetime
+) -> list[Slot]:
+    """The slots that would be free but for a live hold on the slot itself.
+
+    A slot kept only by a hold's buffer is busy rather than held: it is not
+    listed, since accepting or releasing the hold decides it only indirectly.
+    """
+    if not schedule.holds:
+        return []
+    unheld = free_slots(
+        replace(schedule, holds=()), date_from=date_from, date_to=date_to, now=now
+    )
+    return [slot for slot in unheld if _overlaps(slot.start, slot.end, schedule.holds)]

@@ -9,7 +9,7 @@ per table, which is how search shows each doctor's next free slot.
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ from domain.scheduling.slots import (
     Slot,
     WeeklyWindow,
     free_slots,
+    held_slots,
 )
 
 # The widest range one request may ask for, in days (both ends included).
@@ -49,6 +50,8 @@ class DoctorSlots:
     doctor_id: int
     time_zone: str
     slots: list[Slot]
+    # Slots held by other patients' waitlist offers; filled on request only.
+    held: list[Slot] = field(default_factory=list)
 
 
 def rules_of(doctor: DoctorProfile) -> Rules:
@@ -205,8 +208,13 @@ def doctor_slots(
     date_to: date | None = None,
     now: datetime | None = None,
     for_patient: Any = None,
+    with_held: bool = False,
 ) -> DoctorSlots:
-    """Free slots of an active doctor over local days (default: the next 7)."""
+    """Free slots of an active doctor over local days (default: the next 7).
+
+    With ``with_held`` the slots held for other patients' waitlist offers come
+    too (``held``), so a page can show them as taken for now rather than gone.
+    """
     now = now or timezone.now()
     doctor = DoctorProfile.objects.filter(
         pk=doctor_id, is_active=True, user__is_active=True
@@ -219,10 +227,12 @@ def doctor_slots(
     schedule = schedules_for(
         [doctor], date_from=date_from, date_to=date_to, now=now, for_patient=for_patient
     )[doctor.pk]
+    days = {"date_from": date_from, "date_to": date_to, "now": now}
     return DoctorSlots(
         doctor_id=doctor.pk,
         time_zone=doctor.time_zone,
-        slots=free_slots(schedule, date_from=date_from, date_to=date_to, now=now),
+        slots=free_slots(schedule, **days),
+        held=held_slots(schedule, **days) if with_held else [],
     )
 
 

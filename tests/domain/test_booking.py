@@ -8,7 +8,7 @@ from domain import events
 from domain.context import SYSTEM
 from domain.errors import DomainError
 from domain.models import Appointment, OfferStatus
-from domain.selectors.slots import schedules_for
+from domain.selectors.slots import doctor_slots, schedules_for
 from domain.services import booking
 from tests.factories import (
     make_appointment,
@@ -79,6 +79,35 @@ def test_own_hold_is_left_out_for_its_patient_only(doctor):
 
     assert for_holder.holds == []
     assert len(for_others.holds) == 1
+
+
+def test_held_slots_are_listed_apart_on_request_and_never_as_free(client, doctor):
+    make_offer(doctor=doctor, patient=make_patient(), start=NINE)
+
+    found = doctor_slots(doctor.pk, date_from=DAY, date_to=DAY, with_held=True)
+    plain = doctor_slots(doctor.pk, date_from=DAY, date_to=DAY)
+    api = client.get(
+        f"/api/v1/doctors/{doctor.pk}/slots", {"date_from": DAY, "date_to": DAY}
+    ).json()
+
+    assert [slot.start for slot in found.held] == [NINE]
+    assert NINE not in [slot.start for slot in found.slots]
+    assert plain.held == []
+    assert "held" not in api
+    api_starts = [datetime.fromisoformat(slot["start"]) for slot in api["slots"]]
+    assert api_starts[0] == NINE + timedelta(minutes=30)
+
+
+def test_the_holder_sees_their_own_held_slot_as_free(doctor):
+    holder = make_patient()
+    make_offer(doctor=doctor, patient=holder, start=NINE)
+
+    found = doctor_slots(
+        doctor.pk, date_from=DAY, date_to=DAY, for_patient=holder, with_held=True
+    )
+
+    assert found.held == []
+    assert found.slots[0].start == NINE
 
 
 def test_booking_through_an_offer_accepts_it(doctor):

@@ -10,6 +10,7 @@ from domain.scheduling.slots import (
     WeeklyWindow,
     candidate_slots,
     free_slots,
+    held_slots,
     local_instant,
 )
 
@@ -161,6 +162,34 @@ def test_a_hold_blocks_its_slot():
     )
 
     assert _starts(slots) == [_utc(2026, 1, 12, 9, 30)]
+
+
+def test_a_held_slot_is_listed_as_held_but_not_a_neighbour_kept_by_the_buffer():
+    day = date(2026, 1, 12)
+    schedule = Schedule(
+        rules=_rules(buffer_minutes=10),
+        windows=[DatedWindow(day, time(9), time(11))],
+        holds=[(_utc(2026, 1, 12, 9, 30), _utc(2026, 1, 12, 10, 0))],
+    )
+
+    free = free_slots(schedule, date_from=day, date_to=day, now=LONG_AGO)
+    held = held_slots(schedule, date_from=day, date_to=day, now=LONG_AGO)
+
+    # 09:00 and 10:00 touch the hold's buffer: busy, but not held themselves.
+    assert _starts(free) == [_utc(2026, 1, 12, 10, 30)]
+    assert _starts(held) == [_utc(2026, 1, 12, 9, 30)]
+
+
+def test_a_hold_on_a_slot_the_day_cap_already_fills_is_not_listed_as_held():
+    day = date(2026, 1, 12)
+    schedule = Schedule(
+        rules=_rules(max_patients_per_day=1),
+        windows=[DatedWindow(day, time(9), time(10))],
+        appointments=[(_utc(2026, 1, 12, 9, 0), _utc(2026, 1, 12, 9, 30))],
+        holds=[(_utc(2026, 1, 12, 9, 30), _utc(2026, 1, 12, 10, 0))],
+    )
+
+    assert held_slots(schedule, date_from=day, date_to=day, now=LONG_AGO) == []
 
 
 def test_minimum_notice_hides_slots_starting_too_soon():

@@ -1,8 +1,9 @@
-"""A waitlisted patient is offered a freed time live and accepts it."""
+"""A waitlisted patient is offered a freed time live and accepts it; everyone
+else sees the time held meanwhile, live and on a fresh page."""
 
 import pytest
 
-from tests.e2e.helpers import copy_to_docs, screenshot, sign_in
+from tests.e2e.helpers import axe_violations, copy_to_docs, screenshot, sign_in
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -17,6 +18,12 @@ def test_waitlisted_patient_accepts_a_freed_slot_offered_live(server, new_page):
     waiter.get_by_text("You are on the waiting list.").wait_for()
     waiter.wait_for_selector("body[data-live='on']")
 
+    doctor_path = f"/doctors/{seeded['doctor_id']}/"
+    watcher = new_page()
+    watcher.goto(doctor_path)
+    watcher.wait_for_selector("[data-live-slots][data-live='on']")
+    assert watcher.locator("li.slot").count() == 0
+
     holder = new_page()
     sign_in(holder, seeded["holder"], PASSWORD)
     holder.goto(f"/appointments/{seeded['appointment_id']}")
@@ -29,7 +36,15 @@ def test_waitlisted_patient_accepts_a_freed_slot_offered_live(server, new_page):
     assert "Held for you for" in dialog.inner_text()
     screenshot(waiter, "waitlist-offer")
     copy_to_docs("waitlist-offer")
+    # The freed time shows up held for the others: live, and on first render.
+    watcher.locator("li.slot-held").wait_for(timeout=3000)
+    fresh = new_page()
+    fresh.goto(doctor_path)
+    assert fresh.locator("li.slot-held input").is_disabled()
+    assert "held for a patient" in fresh.locator("li.slot-held").text_content()
+    assert axe_violations(fresh) == []
     dialog.get_by_role("button", name="Accept and book").click()
 
     waiter.get_by_text("The time is yours").wait_for()
     assert waiter.get_by_text("Confirmed").first.is_visible()
+    watcher.locator("li.slot-held").wait_for(state="detached", timeout=3000)

@@ -1,6 +1,6 @@
 """Each websocket route and each way in: who is let in, what they hear."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from channels.db import database_sync_to_async as db_async
@@ -15,6 +15,7 @@ from tests.conftest import bearer
 from tests.factories import (
     make_appointment,
     make_doctor,
+    make_offer,
     make_patient,
     make_user,
     make_window,
@@ -292,6 +293,28 @@ async def test_availability_sends_a_snapshot_of_free_slots_on_connect():
     assert [slot["start"] for slot in snapshot["slots"]] == [
         f"{day}T09:00:00+00:00",
         f"{day}T09:30:00+00:00",
+    ]
+    await ws.disconnect()
+
+
+async def test_availability_snapshot_lists_held_slots_apart_from_free_ones():
+    doctor = await db_async(make_doctor)(time_zone="UTC", min_notice_minutes=0)
+    day = tomorrow().date()
+    await db_async(make_window)(doctor, day, "09:00", "10:00")
+    nine = datetime.combine(day, time(9), tzinfo=UTC)
+    await db_async(make_offer)(
+        doctor=doctor, patient=await db_async(make_patient)(), start=nine
+    )
+
+    ws = await _connect(f"/ws/doctors/{doctor.pk}/availability/")
+    await ws.send_json_to(
+        {"type": "snapshot", "date_from": str(day), "date_to": str(day)}
+    )
+
+    snapshot = await ws.receive_json_from(timeout=3)
+    assert [slot["start"] for slot in snapshot["slots"]] == [f"{day}T09:30:00+00:00"]
+    assert snapshot["held"] == [
+        {"start": f"{day}T09:00:00+00:00", "end": f"{day}T09:30:00+00:00"}
     ]
     await ws.disconnect()
 

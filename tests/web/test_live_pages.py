@@ -1,5 +1,6 @@
 """Waitlist and queue pages: joining, offers, and the doctor's day."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -103,6 +104,66 @@ def test_declining_an_offer_ends_it(client, doctor):
 
     offer.refresh_from_db()
     assert offer.status == OfferStatus.DECLINED
+
+
+def _slot_item(html: str, start: datetime) -> str:
+    """The list item of the slot starting at ``start`` on a week of slots."""
+    value = re.escape(start.isoformat())
+    match = re.search(rf'<li class="[^"]*" data-start="{value}">.*?</li>', html, re.S)
+    assert match, f"no slot at {start}"
+    return match.group(0)
+
+
+def test_a_held_slot_is_marked_held_and_not_bookable_on_first_render(client, doctor):
+    make_offer(doctor=doctor, patient=make_patient(), start=NINE)
+
+    page = client.get(reverse("web:doctor", args=[doctor.pk])).text
+
+    held = _slot_item(page, NINE)
+    assert 'class="slot slot-held"' in held
+    assert "disabled" in held
+    assert "(held for a patient on the waiting list)" in held
+    free = _slot_item(page, NINE + timedelta(minutes=30))
+    assert "slot-held" not in free
+    assert "disabled" not in free
+
+
+def test_the_holder_sees_the_slot_held_for_them_as_bookable(client, doctor):
+    holder = make_patient()
+    make_offer(doctor=doctor, patient=holder, start=NINE)
+    client.force_login(holder)
+
+    page = client.get(reverse("web:doctor", args=[doctor.pk])).text
+
+    assert "disabled" not in _slot_item(page, NINE)
+
+
+def test_a_slot_is_free_again_on_the_page_once_its_hold_expires(
+    client, doctor, time_machine
+):
+    make_offer(
+        doctor=doctor,
+        patient=make_patient(),
+        start=NINE,
+        expires_in=timedelta(minutes=5),
+    )
+    time_machine.move_to(NOW + timedelta(minutes=10), tick=False)
+
+    page = client.get(reverse("web:doctor", args=[doctor.pk])).text
+
+    assert "slot-held" not in _slot_item(page, NINE)
+
+
+def test_a_day_whose_only_slot_is_held_still_says_no_free_times(client):
+    doctor = make_doctor(time_zone="UTC", slot_minutes=30, min_notice_minutes=0)
+    make_window(doctor, date(2027, 1, 5), "09:00", "09:30")
+    make_offer(doctor=doctor, patient=make_patient(), start=NINE + timedelta(days=1))
+
+    page = client.get(reverse("web:doctor", args=[doctor.pk])).text
+
+    day = re.search(r'data-day="2027-01-05">.*?</div>', page, re.S).group(0)
+    assert "slot-held" in day
+    assert '<p class="no-slots muted">No free times</p>' in day
 
 
 @pytest.fixture

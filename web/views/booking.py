@@ -48,7 +48,8 @@ def _doctor_or_404(doctor_id: int) -> DoctorProfile:
 
 
 def week_context(request: HttpRequest, doctor: DoctorProfile) -> dict:
-    """The week of free slots a page shows, from the ``week`` query parameter."""
+    """The week of slots a page shows, from the ``week`` query parameter: the
+    free ones, and those held for the waiting list marked as such."""
     today = local_today(doctor)
     form = WeekForm(request.GET)
     start = (form.cleaned_data.get("week") if form.is_valid() else None) or today
@@ -59,6 +60,7 @@ def week_context(request: HttpRequest, doctor: DoctorProfile) -> dict:
         date_from=start,
         date_to=start + timedelta(days=6),
         for_patient=request.user if request.user.is_authenticated else None,
+        with_held=True,
     )
     previous = start - timedelta(days=7)
     best = recommended_slots(
@@ -73,7 +75,9 @@ def week_context(request: HttpRequest, doctor: DoctorProfile) -> dict:
         "week_end": start + timedelta(days=6),
         "previous_week": max(previous, today) if start > today else None,
         "next_week": start + timedelta(days=7),
-        "days": slots_by_day(free.slots, zone=doctor.time_zone, date_from=start),
+        "days": slots_by_day(
+            free.slots, zone=doctor.time_zone, date_from=start, held=free.held
+        ),
         "slot_count": len(free.slots),
         "recommended": {iso_utc(item["start"]): item["reason"] for item in best},
     }

@@ -1,5 +1,6 @@
 """Helpers the page views share: request context, errors, slot grouping."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -51,6 +52,8 @@ class SlotView:
     start: datetime
     end: datetime
     value: str
+    # Held for a patient on the waiting list: shown, but not bookable now.
+    held: bool = False
 
 
 @dataclass(frozen=True)
@@ -58,21 +61,38 @@ class DayView:
     day: date
     slots: list[SlotView]
 
+    @property
+    def has_free(self) -> bool:
+        return any(not slot.held for slot in self.slots)
+
 
 def slots_by_day(
-    slots: list[Slot], *, zone: str, date_from: date, days: int = 7
+    slots: list[Slot],
+    *,
+    zone: str,
+    date_from: date,
+    days: int = 7,
+    held: Sequence[Slot] = (),
 ) -> list[DayView]:
-    """Group free slots under each local day of the week shown, empty days kept."""
+    """Group slots under each local day of the week shown, empty days kept.
+
+    ``held`` slots are merged in by start and marked, so they read as taken
+    for now rather than missing.
+    """
     tz = ZoneInfo(zone)
     grouped: dict[date, list[SlotView]] = {
         date_from + timedelta(days=n): [] for n in range(days)
     }
-    for slot in slots:
+    marked = [(slot, False) for slot in slots] + [(slot, True) for slot in held]
+    for slot, is_held in sorted(marked, key=lambda pair: pair[0].start):
         local = slot.start.astimezone(tz)
         if local.date() in grouped:
             grouped[local.date()].append(
                 SlotView(
-                    start=local, end=slot.end.astimezone(tz), value=iso_utc(slot.start)
+                    start=local,
+                    end=slot.end.astimezone(tz),
+                    value=iso_utc(slot.start),
+                    held=is_held,
                 )
             )
     return [DayView(day=day, slots=items) for day, items in grouped.items()]

@@ -89,7 +89,7 @@
     function updateEmptyDays() {
       section.querySelectorAll(".day").forEach(function (day) {
         const empty = day.querySelector(".no-slots");
-        if (empty) empty.hidden = day.querySelector("li.slot") !== null;
+        if (empty) empty.hidden = day.querySelector("li.slot:not(.slot-held)") !== null;
       });
     }
 
@@ -111,10 +111,18 @@
 
     function onHeld(message) {
       const item = findSlot(message.start);
-      if (!item) return;
+      if (!item) {
+        // Not on screen (it was booked, and is now offered to the waiting
+        // list): the page lists held slots, so re-read the week.
+        refreshDays();
+        return;
+      }
       item.classList.add("slot-held");
       const input = item.querySelector("input");
       if (input) {
+        if (input.checked) {
+          announce("The time you picked (" + describe(message.start) + ") is now held for a patient on the waiting list. Please choose another.");
+        }
         input.checked = false;
         input.disabled = true;
       }
@@ -124,8 +132,10 @@
         note.className = "visually-hidden held-note";
         note.textContent = " (held for a patient on the waiting list)";
         label.appendChild(note);
+        if (label.title) label.dataset.freeTitle = label.title;
         label.title = "Held for a patient on the waiting list";
       }
+      updateEmptyDays();
     }
 
     function onReleased(message) {
@@ -136,6 +146,11 @@
         if (input) input.disabled = false;
         const note = item.querySelector(".held-note");
         if (note) note.remove();
+        const label = item.querySelector("label");
+        if (label && label.dataset.freeTitle) label.title = label.dataset.freeTitle;
+        else if (label) label.removeAttribute("title");
+        updateEmptyDays();
+        announce(describe(message.start) + " just became free.");
         return;
       }
       // A slot that came free inside the week shown: re-read the week.
