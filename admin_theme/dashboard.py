@@ -293,7 +293,8 @@ def dashboard_figures(scope: Scope) -> dict[str, Any]:
         specialization_id=scope.specialization_id,
     )
     days_ahead = analytics.analytics_busiest_days_ahead(scope, days=14)
-    by_time = analytics.analytics_rates_by_time(scope)
+    activity = analytics.analytics_activity(scope)
+    by_time = activity["by_time"]
     lead_times = analytics.analytics_lead_times(scope)
     return {
         "day": analytics.analytics_day(scope),
@@ -312,7 +313,7 @@ def dashboard_figures(scope: Scope) -> dict[str, Any]:
         "has_forecast": bool(forecast),
         "high_demand": _high_demand(scope),
         "charts": {
-            "trend": _trend_chart(analytics.analytics_trend(scope), forecast),
+            "trend": _trend_chart(activity["trend"], forecast),
             "workload": _workload_chart(analytics.analytics_workload(scope)),
             "rates_doctor": _rates_chart(
                 analytics.analytics_rates_by_doctor(scope)[:DOCTORS_SHOWN], "doctor"

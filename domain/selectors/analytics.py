@@ -36,6 +36,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateTimeField,
     F,
     FloatField,
     Func,
@@ -154,6 +155,10 @@ class _LocalStart(Func):
         )
 
 
+# Counts are COUNT(*) or COUNT(status), never COUNT(id): the id is not in the
+# (start, status, doctor) index, and counting it would read every row of the
+# range from the table instead of the index alone. Django refuses a filtered
+# COUNT(*), and status is never null.
 _NOT_CANCELLED = ~Q(status=AppointmentStatus.CANCELLED)
 _DURATION = _Seconds(F("end"), F("start"))
 
@@ -316,12 +321,18 @@ class _LocalDays:
             _midnight(self.date_to + timedelta(days=1), zone),
         )
 
-    def appointments(self) -> QuerySet:
+    def appointments(self, *, exact: bool = True) -> QuerySet:
         """Appointments starting on these days, each in its doctor's zone.
 
+        With ``exact=False`` the rows are those of the range that covers every
+        zone's days, and the caller drops what falls outside by local date
+        (cheaper when it groups by local day anyway).
+
         One range over ``start`` covers every zone, so the (start, status,
-        doctor) index still serves the scan; when zones disagree on where the
-        days begin, each doctor's own bounds are checked on top of it.
+        doctor) index serves the scan; when zones disagree on where the days
+        begin, each row is also checked against its doctor's own bounds. Those
+        are a ``CASE`` by doctor id rather than an OR of ranges, which SQLite
+        would run as one index search per zone with a table lookup per row.
         """
         zones = self.doctors.zones
         if not zones:
@@ -331,16 +342,27 @@ class _LocalDays:
             start__gte=min(lo for lo, _ in bounds.values()),
             start__lt=max(hi for _, hi in bounds.values()),
         )
+        if not exact:
+            return self._narrowed(appointments)
         if len(set(bounds.values())) > 1:
-            exact = Q()
-            for zone, (lo, hi) in bounds.items():
-                exact |= Q(doctor_id__in=zones[zone], start__gte=lo, start__lt=hi)
-            return appointments.filter(exact)
+            return appointments.alias(
+                local_from=self._per_zone(
+                    {zone: Value(lo) for zone, (lo, _) in bounds.items()},
+                    DateTimeField(),
+                ),
+                local_until=self._per_zone(
+                    {zone: Value(hi) for zone, (_, hi) in bounds.items()},
+                    DateTimeField(),
+                ),
+            ).filter(start__gte=F("local_from"), start__lt=F("local_until"))
+        return self._narrowed(appointments)
+
+    def _narrowed(self, appointments: QuerySet) -> QuerySet:
         if self.doctors.narrowed:
             return appointments.filter(doctor_id__in=self.doctors.ids)
         return appointments
 
-    def _per_zone(self, values: dict[str, Any]) -> Any:
+    def _per_zone(self, values: dict[str, Any], output_field=None) -> Any:
         """One expression per zone, chosen by doctor id (a Case when needed)."""
         if len(values) == 1:
             return next(iter(values.values()))
@@ -349,7 +371,7 @@ class _LocalDays:
                 When(doctor_id__in=self.doctors.zones[zone], then=value)
                 for zone, value in values.items()
             ),
-            output_field=CharField(),
+            output_field=output_field or CharField(),
         )
 
     def _offset_modifier(self, zone: str) -> Any:
@@ -394,12 +416,12 @@ def _appointments(doctors: _Doctors, date_from: date, date_to: date) -> QuerySet
 
 def _status_counts(queryset: QuerySet) -> dict[str, int]:
     return queryset.aggregate(
-        total=Count("pk"),
-        booked=Count("pk", filter=_NOT_CANCELLED),
-        cancelled=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
-        completed=Count("pk", filter=Q(status=AppointmentStatus.COMPLETED)),
-        no_show=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
-        upcoming=Count("pk", filter=Q(status__in=ACTIVE_STATUSES)),
+        total=Count("*"),
+        booked=Count("status", filter=_NOT_CANCELLED),
+        cancelled=Count("status", filter=Q(status=AppointmentStatus.CANCELLED)),
+        completed=Count("status", filter=Q(status=AppointmentStatus.COMPLETED)),
+        no_show=Count("status", filter=Q(status=AppointmentStatus.NO_SHOW)),
+        upcoming=Count("status", filter=Q(status__in=ACTIVE_STATUSES)),
     )
 
 
@@ -529,41 +551,61 @@ def analytics_waitlist(scope: Scope) -> dict[str, Any]:
         scope,
     )
     return entries.aggregate(
-        active=Count("pk"),
-        offered=Count("pk", filter=Q(status=WaitlistStatus.OFFERED)),
+        active=Count("*"),
+        offered=Count("status", filter=Q(status=WaitlistStatus.OFFERED)),
     )
 
 
 # --- Charts -----------------------------------------------------------------
 
 
-def analytics_trend(scope: Scope) -> list[dict[str, Any]]:
-    """Per day of the range: appointments booked (not cancelled) and completed."""
+def _local_cells(scope: Scope) -> list[dict[str, Any]]:
+    """Appointment counts per local day and hour of the range (``_RATE_COUNTS``
+    keyed by ``day_hour``, "YYYY-MM-DD HH"): at most 24 rows a day.
+
+    The trend and the weekday/hour rates both add these cells up, so one scan
+    of the range serves both (``analytics_activity``). The scan covers the
+    range in every zone; cells of local days outside it are dropped here,
+    which spares the database a per-row check of each doctor's bounds.
+    """
     days = _LocalDays(_doctors_of(scope), scope.date_from, scope.date_to)
-    rows = (
-        days.appointments()
-        .annotate(day=days.local_date())
-        .values("day")
-        .annotate(
-            booked=Count("pk", filter=_NOT_CANCELLED),
-            completed=Count("pk", filter=Q(status=AppointmentStatus.COMPLETED)),
-            cancelled=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
-        )
+    cells = (
+        days.appointments(exact=False)
+        .annotate(day_hour=days.local_day_hour())
+        .values("day_hour")
+        .annotate(**_RATE_COUNTS)
     )
-    by_day = {date.fromisoformat(row["day"]): row for row in rows}
+    first, last = scope.date_from.isoformat(), scope.date_to.isoformat()
+    return [cell for cell in cells if first <= cell["day_hour"][:10] <= last]
+
+
+def _trend(scope: Scope, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    keys = ("total", "completed", "cancelled")
+    by_day: dict[date, dict[str, int]] = {}
+    for cell in cells:
+        sums = by_day.setdefault(
+            date.fromisoformat(cell["day_hour"][:10]), dict.fromkeys(keys, 0)
+        )
+        for name in keys:
+            sums[name] += cell[name]
     series = []
     for offset in range(scope.days):
         day = scope.date_from + timedelta(days=offset)
-        row = by_day.get(day, {})
+        row = by_day.get(day, dict.fromkeys(keys, 0))
         series.append(
             {
                 "date": day,
-                "booked": row.get("booked", 0),
-                "completed": row.get("completed", 0),
-                "cancelled": row.get("cancelled", 0),
+                "booked": row["total"] - row["cancelled"],
+                "completed": row["completed"],
+                "cancelled": row["cancelled"],
             }
         )
     return series
+
+
+def analytics_trend(scope: Scope) -> list[dict[str, Any]]:
+    """Per day of the range: appointments booked (not cancelled) and completed."""
+    return _trend(scope, _local_cells(scope))
 
 
 def analytics_workload(scope: Scope) -> list[dict[str, Any]]:
@@ -623,10 +665,10 @@ def _rate_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 _RATE_COUNTS = {
-    "total": Count("pk"),
-    "cancelled": Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
-    "completed": Count("pk", filter=Q(status=AppointmentStatus.COMPLETED)),
-    "no_show": Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
+    "total": Count("*"),
+    "cancelled": Count("status", filter=Q(status=AppointmentStatus.CANCELLED)),
+    "completed": Count("status", filter=Q(status=AppointmentStatus.COMPLETED)),
+    "no_show": Count("status", filter=Q(status=AppointmentStatus.NO_SHOW)),
 }
 
 
@@ -650,20 +692,7 @@ def analytics_rates_by_doctor(scope: Scope) -> list[dict[str, Any]]:
     ]
 
 
-def analytics_rates_by_time(scope: Scope) -> dict[str, list[dict[str, Any]]]:
-    """Cancellation and no-show rates by weekday and by hour of the start, both
-    read on the doctor's wall clock.
-
-    One grouped query by local day and hour (at most 24 rows a day) feeds both
-    lists; adding those counts up is cheaper than scanning the range twice.
-    """
-    days = _LocalDays(_doctors_of(scope), scope.date_from, scope.date_to)
-    cells = (
-        days.appointments()
-        .annotate(day_hour=days.local_day_hour())
-        .values("day_hour")
-        .annotate(**_RATE_COUNTS)
-    )
+def _rates_by_time(cells: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     keys = tuple(_RATE_COUNTS)
     by_weekday: dict[int, dict[str, int]] = {}
     by_hour: dict[int, dict[str, int]] = {}
@@ -686,6 +715,19 @@ def analytics_rates_by_time(scope: Scope) -> dict[str, list[dict[str, Any]]]:
     }
 
 
+def analytics_rates_by_time(scope: Scope) -> dict[str, list[dict[str, Any]]]:
+    """Cancellation and no-show rates by weekday and by hour of the start, both
+    read on the doctor's wall clock."""
+    return _rates_by_time(_local_cells(scope))
+
+
+def analytics_activity(scope: Scope) -> dict[str, Any]:
+    """``analytics_trend`` and ``analytics_rates_by_time`` from one scan of the
+    range, for callers that show both: ``{"trend": [...], "by_time": {...}}``."""
+    cells = _local_cells(scope)
+    return {"trend": _trend(scope, cells), "by_time": _rates_by_time(cells)}
+
+
 def analytics_lead_times(scope: Scope) -> list[dict[str, Any]]:
     """How far ahead appointments of the range were booked, in buckets.
 
@@ -697,7 +739,7 @@ def analytics_lead_times(scope: Scope) -> list[dict[str, Any]]:
         .filter(booked_at__lte=F("start"))
         .annotate(lead_days=_WholeDays(F("start"), F("booked_at")))
         .values("lead_days")
-        .annotate(appointments=Count("pk"))
+        .annotate(appointments=Count("*"))
     )
     counts = [0] * len(LEAD_TIME_BUCKETS)
     for row in per_day:
@@ -721,7 +763,7 @@ def analytics_busiest_days_ahead(scope: Scope, *, days: int = 14) -> list[dict]:
         .filter(status__in=ACTIVE_STATUSES)
         .annotate(day=ahead.local_date())
         .values("day")
-        .annotate(booked=Count("pk"))
+        .annotate(booked=Count("*"))
     )
     booked = {date.fromisoformat(row["day"]): row["booked"] for row in rows}
     return [

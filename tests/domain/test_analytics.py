@@ -411,3 +411,12 @@ def test_hours_stay_on_the_local_clock_across_a_dst_change(settings):
     assert hours == {9: 2, 23: 1}
     assert (weekdays["Fri"], weekdays["Mon"], weekdays["Tue"]) == (1, 2, 0)
     assert {day: n for day, n in trend.items() if n} == {8: 1, 11: 2}
+
+
+def test_activity_is_the_trend_and_the_time_rates_from_one_scan(two_zones):
+    activity = analytics.analytics_activity(scope())
+
+    assert activity == {
+        "trend": analytics.analytics_trend(scope()),
+        "by_time": analytics.analytics_rates_by_time(scope()),
+    }
