@@ -38,6 +38,7 @@ from django.db.models import (
     Count,
     DateTimeField,
     F,
+    Field,
     FloatField,
     Func,
     IntegerField,
@@ -121,19 +122,21 @@ class _WholeDays(_Seconds):
 
 
 class _LocalStart(Func):
-    """An appointment's start as text in its doctor's wall-clock time.
+    """An appointment's start on its doctor's wall clock, cut to the hour or day.
 
     PostgreSQL converts with its own zone database (``AT TIME ZONE``, given the
-    zone name per row). SQLite has none, so it is given the UTC offset each
-    row's zone had at its start, as a date modifier such as '+3600 seconds'.
+    zone name per row) and returns a naive timestamp; ``date_trunc`` is about a
+    third cheaper there than ``to_char``. SQLite has no zone database, so it is
+    given the UTC offset each row's zone had at its start, as a date modifier
+    such as '+3600 seconds', and returns text. ``_wall_clock`` reads both.
     """
 
-    output_field = CharField()
+    # No converter: the raw value is a local time, not a UTC instant.
+    output_field = Field()
 
-    def __init__(self, zone_name, offset_modifier, *, pg_format, sqlite_format):
+    def __init__(self, zone_name, offset_modifier, *, unit: str):
         super().__init__(F("start"), zone_name, offset_modifier)
-        self.pg_format = pg_format
-        self.sqlite_format = sqlite_format
+        self.unit = unit
 
     def _compile(self, compiler, indexes):
         expressions = self.get_source_expressions()
@@ -142,17 +145,17 @@ class _LocalStart(Func):
 
     def as_sql(self, compiler, connection, **extra):
         (start, zone), params = self._compile(compiler, (0, 1))
-        return f"to_char({start} AT TIME ZONE {zone}, %s)", (
-            *params,
-            self.pg_format,
-        )
+        return f"date_trunc(%s, {start} AT TIME ZONE {zone})", (self.unit, *params)
 
     def as_sqlite(self, compiler, connection, **extra):
         (start, modifier), params = self._compile(compiler, (0, 2))
-        return f"strftime(%s, {start}, {modifier})", (
-            self.sqlite_format,
-            *params,
-        )
+        pattern = "%Y-%m-%d %H:00:00" if self.unit == "hour" else "%Y-%m-%d 00:00:00"
+        return f"strftime(%s, {start}, {modifier})", (pattern, *params)
+
+
+def _wall_clock(value: str | datetime) -> datetime:
+    """A ``_LocalStart`` value as a naive local datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(value)
 
 
 # Counts are COUNT(*) or COUNT(status), never COUNT(id): the id is not in the
@@ -392,21 +395,14 @@ class _LocalDays:
             output_field=CharField(),
         )
 
-    def start_text(self, *, pg_format: str, sqlite_format: str) -> _LocalStart:
-        """The local start of each appointment, formatted (see ``_LocalStart``)."""
+    def local_start(self, unit: str) -> _LocalStart:
+        """Each appointment's local start cut to ``unit`` ("hour" or "day")."""
         zones = self.doctors.zones
         return _LocalStart(
             self._per_zone({zone: Value(zone) for zone in zones}),
             self._per_zone({zone: self._offset_modifier(zone) for zone in zones}),
-            pg_format=pg_format,
-            sqlite_format=sqlite_format,
+            unit=unit,
         )
-
-    def local_date(self) -> _LocalStart:
-        return self.start_text(pg_format="YYYY-MM-DD", sqlite_format="%Y-%m-%d")
-
-    def local_day_hour(self) -> _LocalStart:
-        return self.start_text(pg_format="YYYY-MM-DD HH24", sqlite_format="%Y-%m-%d %H")
 
 
 def _appointments(doctors: _Doctors, date_from: date, date_to: date) -> QuerySet:
@@ -560,8 +556,8 @@ def analytics_waitlist(scope: Scope) -> dict[str, Any]:
 
 
 def _local_cells(scope: Scope) -> list[dict[str, Any]]:
-    """Appointment counts per local day and hour of the range (``_RATE_COUNTS``
-    keyed by ``day_hour``, "YYYY-MM-DD HH"): at most 24 rows a day.
+    """Appointment counts per local hour of the range (``_RATE_COUNTS`` keyed by
+    ``hour``, a naive local datetime): at most 24 rows a day.
 
     The trend and the weekday/hour rates both add these cells up, so one scan
     of the range serves both (``analytics_activity``). The scan covers the
@@ -571,21 +567,23 @@ def _local_cells(scope: Scope) -> list[dict[str, Any]]:
     days = _LocalDays(_doctors_of(scope), scope.date_from, scope.date_to)
     cells = (
         days.appointments(exact=False)
-        .annotate(day_hour=days.local_day_hour())
-        .values("day_hour")
+        .annotate(hour=days.local_start("hour"))
+        .values("hour")
         .annotate(**_RATE_COUNTS)
     )
-    first, last = scope.date_from.isoformat(), scope.date_to.isoformat()
-    return [cell for cell in cells if first <= cell["day_hour"][:10] <= last]
+    kept = []
+    for cell in cells:
+        cell["hour"] = _wall_clock(cell["hour"])
+        if scope.date_from <= cell["hour"].date() <= scope.date_to:
+            kept.append(cell)
+    return kept
 
 
 def _trend(scope: Scope, cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
     keys = ("total", "completed", "cancelled")
     by_day: dict[date, dict[str, int]] = {}
     for cell in cells:
-        sums = by_day.setdefault(
-            date.fromisoformat(cell["day_hour"][:10]), dict.fromkeys(keys, 0)
-        )
+        sums = by_day.setdefault(cell["hour"].date(), dict.fromkeys(keys, 0))
         for name in keys:
             sums[name] += cell[name]
     series = []
@@ -697,8 +695,8 @@ def _rates_by_time(cells: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]
     by_weekday: dict[int, dict[str, int]] = {}
     by_hour: dict[int, dict[str, int]] = {}
     for cell in cells:
-        weekday = date.fromisoformat(cell["day_hour"][:10]).isoweekday()
-        hour = int(cell["day_hour"][11:13])
+        weekday = cell["hour"].isoweekday()
+        hour = cell["hour"].hour
         for table, key in ((by_weekday, weekday), (by_hour, hour)):
             sums = table.setdefault(key, dict.fromkeys(keys, 0))
             for name in keys:
@@ -761,11 +759,11 @@ def analytics_busiest_days_ahead(scope: Scope, *, days: int = 14) -> list[dict]:
     rows = (
         ahead.appointments()
         .filter(status__in=ACTIVE_STATUSES)
-        .annotate(day=ahead.local_date())
+        .annotate(day=ahead.local_start("day"))
         .values("day")
         .annotate(booked=Count("*"))
     )
-    booked = {date.fromisoformat(row["day"]): row["booked"] for row in rows}
+    booked = {_wall_clock(row["day"]).date(): row["booked"] for row in rows}
     return [
         {
             "date": date_from + timedelta(days=offset),
