@@ -166,3 +166,33 @@ def print_table(report: dict) -> None:
     for row in report["goals"]:
         met = {True: "yes", False: "NO", None: "-"}[row["met"]]
         print(f"  {row['goal']:<45} {row['measured']!s:>10}  {met}")
+
+
+def markdown(report: dict) -> str:
+    """The run's table and goals as Markdown, for bench/README.md."""
+    machine = report["machine"]
+    out = [
+        f"Run of {report['date']} at commit {report['commit']} "
+        f"(`{report['command']}`), {report['total_seconds']} s, on "
+        f"{machine['cpus']} cores; load average (1, 5, 15 min) "
+        f"{machine['loadavg_start']} at the start, "
+        f"{machine.get('loadavg_end')} at the end. Servers on the "
+        f"`{_get(report, 'servers', 'channel_layer')}` layer, rate limits off.",
+        "",
+        "| scenario | measured |",
+        "| --- | --- |",
+    ]
+    out += [f"| {name} | {text} |" for name, text in _lines(report)]
+    out += ["", "| goal | measured | met |", "| --- | --- | --- |"]
+    for row in report["goals"]:
+        met = {True: "yes", False: "**no**", None: "-"}[row["met"]]
+        out.append(f"| {row['goal']} | {row['measured']} | {met} |")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+    from pathlib import Path
+
+    print(markdown(json.loads(Path(sys.argv[1]).read_text())), end="")
