@@ -23,13 +23,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
-# Files whose change alters the seeded rows.
-SEED_SOURCES = (
-    "domain/migrations",
-    "forecasting/migrations",
-    "domain/demo",
-    "domain/services/demo.py",
-)
+# Files whose change alters the seeded rows, besides every app's migrations.
+SEED_SOURCES = ("domain/demo", "domain/services/demo.py")
 BENCH_EMAIL_DOMAIN = "bench.clinic.example"
 
 
@@ -51,7 +46,12 @@ def _admin(url: str) -> psycopg.Connection:
 
 def template_name(url: str, scale: SeedScale, today: date) -> str:
     digest = hashlib.sha256()
-    for source in SEED_SOURCES:
+    migrations = sorted(
+        path.relative_to(ROOT)
+        for path in ROOT.glob("**/migrations")
+        if ".venv" not in path.parts
+    )
+    for source in [*map(str, migrations), *SEED_SOURCES]:
         path = ROOT / source
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
         for file in files:
@@ -94,13 +94,19 @@ def _close_django_connections() -> None:
             connection.close_pool()
 
 
-def _seed(scale: SeedScale) -> dict:
+def _migrate() -> None:
+    """Apply migrations (a no-op when the clone is up to date); the servers'
+    readiness probe refuses traffic while any is pending."""
     from django.core.management import call_command
 
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def _seed(scale: SeedScale) -> dict:
     from domain.demo import DemoConfig
     from domain.services.demo import demo_clinic_seed
 
-    call_command("migrate", verbosity=0, interactive=False)
+    _migrate()
     summary = demo_clinic_seed(
         DemoConfig(doctors=scale.doctors, days=scale.days, seed=scale.seed)
     )
@@ -119,6 +125,7 @@ def prepare_database(url: str, scale: SeedScale) -> dict:
     with _admin(url) as admin:
         if _exists(admin, template):
             _clone(admin, template, name)
+            _migrate()
             return {
                 "source": "cached template",
                 "template": template,
