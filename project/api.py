@@ -8,6 +8,7 @@ import logging
 
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja_extra.exceptions import APIException
@@ -30,10 +31,20 @@ from domain.api import (
 from domain.api import reports as report_routes
 from domain.errors import DomainError, RateLimited
 from forecasting import api as forecasting_api
+from project.openapi import document_shared_errors
+from project.parser import JsonObjectParser
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ClinicAPI(NinjaAPI):
+    """The API, whose schema also lists the errors shared layers answer with."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        return document_shared_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+api = ClinicAPI(
     title="Clinic API",
     version="1",
     description=(
@@ -42,6 +53,7 @@ api = NinjaAPI(
         "send `Authorization: Bearer <access>`."
     ),
     urls_namespace="api-v1",
+    parser=JsonObjectParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -63,6 +75,18 @@ api.add_router("/reports", report_routes.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/forecasts", forecasting_api.router)
 api.add_router("/doctors", forecasting_api.doctor_router)
+
+
+@csrf_exempt
+def unmatched(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """Any other URL under /api/: the API's 404 shape, never an HTML page.
+
+    Ninja routes typed path parameters with converters (``<int:entry_id>``),
+    so ``/waitlist/abc`` matches no operation and would otherwise fall
+    through to Django's HTML 404. Exempt from CSRF like every API operation,
+    so a stray POST gets this 404 rather than the HTML 403 page.
+    """
+    return _error(request, 404, "Not found.", "not_found")
 
 
 def _error(request: HttpRequest, status: int, detail, code: str) -> HttpResponse:

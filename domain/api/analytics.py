@@ -5,12 +5,11 @@ Every operation takes the same filters (``date_from``, ``date_to``,
 and ``date_to`` is the reference day for "today", "this week" and "ahead".
 """
 
-from datetime import date
-
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from domain.api.common import AUTH, errors, run_service, user_of
+from domain.api.types import IsoDate, RecordId
 from domain.permissions import require_admin
 from domain.selectors import analytics
 from domain.selectors.analytics import Scope
@@ -21,14 +20,14 @@ ERRORS = errors(401, 403, 422)
 
 
 class Filters(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
-    specialization_id: int | None = Field(None, ge=1)
-    doctor_id: int | None = Field(None, ge=1)
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
+    specialization_id: RecordId | None = None
+    doctor_id: RecordId | None = None
 
 
 class DayOut(Schema):
-    date: date
+    date: IsoDate
     total: int
     booked: int
     cancelled: int
@@ -38,15 +37,15 @@ class DayOut(Schema):
 
 
 class UtilisationOut(Schema):
-    week_start: date
+    week_start: IsoDate
     booked_hours: float
     capacity_hours: float
     utilisation: float | None
 
 
 class RateWindowOut(Schema):
-    date_from: date
-    date_to: date
+    date_from: IsoDate
+    date_to: IsoDate
     appointments: int
     cancellation_rate: float | None
     no_show_rate: float | None
@@ -66,8 +65,8 @@ class WaitlistOut(Schema):
 
 
 class SummaryOut(Schema):
-    date_from: date
-    date_to: date
+    date_from: IsoDate
+    date_to: IsoDate
     today: DayOut
     utilisation: UtilisationOut
     rates: RatesOut
@@ -75,14 +74,14 @@ class SummaryOut(Schema):
 
 
 class TrendDayOut(Schema):
-    date: date
+    date: IsoDate
     booked: int
     completed: int
     cancelled: int
 
 
 class WorkloadOut(Schema):
-    doctor_id: int
+    doctor_id: RecordId
     doctor: str
     booked_this_week: float
     capacity_this_week: float
@@ -99,7 +98,7 @@ class RateFigures(Schema):
 
 
 class DoctorRatesOut(RateFigures):
-    doctor_id: int
+    doctor_id: RecordId
     doctor: str
 
 
@@ -122,7 +121,7 @@ class LeadTimeOut(Schema):
 
 
 class DayAheadOut(Schema):
-    date: date
+    date: IsoDate
     booked: int
 
 

@@ -1,15 +1,17 @@
 """Appointments: book, read, and move through their lifecycle."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.pagination import LimitOffset
 from domain.api.ratelimit import Bucket, limits_consume
+from domain.api.types import IsoDate, IsoDateTime, RecordId
 from domain.models import Appointment
 from domain.selectors.appointments import appointment_get, appointment_list
 from domain.services.booking import (
@@ -28,16 +30,16 @@ StatusName = Literal["pending", "confirmed", "completed", "cancelled", "no_show"
 
 class AppointmentOut(Schema):
     id: UUID
-    doctor_id: int
+    doctor_id: RecordId
     patient_id: UUID
-    start: datetime = Field(description="In the doctor's time zone, with offset")
-    end: datetime
+    start: IsoDateTime = Field(description="In the doctor's time zone, with offset")
+    end: IsoDateTime
     time_zone: str
     status: StatusName
     reason: str
-    booked_at: datetime
+    booked_at: IsoDateTime
     cancellation_reason: str
-    cancelled_at: datetime | None
+    cancelled_at: IsoDateTime | None
     rescheduled_from_id: UUID | None
     sequence: int
 
@@ -55,8 +57,8 @@ class AppointmentOut(Schema):
 
 
 class BookIn(Schema):
-    doctor_id: int
-    start: datetime = Field(description="A free slot's start, with its UTC offset")
+    doctor_id: RecordId
+    start: IsoDateTime = Field(description="A free slot's start, with its UTC offset")
     reason: str = Field("", max_length=2000)
     patient_id: UUID | None = Field(None, description="Admins only: who to book")
 
@@ -65,15 +67,19 @@ class CancelIn(Schema):
     reason: str = Field("", max_length=2000)
 
 
+# A cancellation may come without a body; it then gives no reason.
+NO_REASON = CancelIn()
+
+
 class RescheduleIn(Schema):
-    start: datetime = Field(description="The new slot's start, with its UTC offset")
+    start: IsoDateTime = Field(description="The new slot's start, with its UTC offset")
 
 
 class AppointmentFilters(Schema):
     status: StatusName | None = None
-    date_from: date | None = Field(None, description="First day (UTC), included")
-    date_to: date | None = Field(None, description="Last day (UTC), included")
-    doctor_id: int | None = None
+    date_from: IsoDate | None = Field(None, description="First day (UTC), included")
+    date_to: IsoDate | None = Field(None, description="Last day (UTC), included")
+    doctor_id: RecordId | None = None
 
 
 async def _out(request, appointment: Appointment) -> Appointment:
@@ -112,7 +118,7 @@ async def book(request, payload: BookIn):
     response={200: list[AppointmentOut], **errors(401)},
     summary="Own appointments (patient), schedule (doctor), all (admin)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 async def list_appointments(request, filters: Query[AppointmentFilters]):
     return await run_service(
         appointment_list,
@@ -140,12 +146,12 @@ async def get_appointment(request, appointment_id: UUID):
     description="409 `cutoff_passed` for a patient too close to the start; "
     "409 `invalid_transition` when it is not pending or confirmed.",
 )
-async def cancel(request, appointment_id: UUID, payload: CancelIn | None = None):
+async def cancel(request, appointment_id: UUID, payload: CancelIn = NO_REASON):
     appointment = await run_service(
         appointment_cancel,
         appointment_id,
         actor=user_of(request),
-        reason=payload.reason if payload else "",
+        reason=payload.reason,
         context=context_of(request),
     )
     return await _out(request, appointment)

@@ -1,7 +1,6 @@
 """Sign-up and JWT tokens."""
 
 import logging
-from datetime import date
 from typing import Literal
 
 from django.contrib.auth import aauthenticate
@@ -12,6 +11,7 @@ from pydantic import EmailStr
 from domain.api.common import context_of, errors, run_service
 from domain.api.me import MeOut, me_out
 from domain.api.ratelimit import Bucket, limits_check, limits_consume, limits_hit
+from domain.api.types import IsoDate
 from domain.errors import DomainError
 from domain.models import Gender
 from domain.services.accounts import NewAccount, patient_register
@@ -26,7 +26,7 @@ class RegisterIn(Schema):
     username: str = Field(min_length=3, max_length=150, pattern=r"^[\w.@+-]+$")
     email: EmailStr
     password: str = Field(min_length=1, max_length=128)
-    date_of_birth: date
+    date_of_birth: IsoDate
     first_name: str = Field("", max_length=150)
     last_name: str = Field("", max_length=150)
     gender: Literal["female", "male", "other", "undisclosed"] = Gender.UNDISCLOSED

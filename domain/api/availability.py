@@ -1,12 +1,11 @@
 """A doctor's working time and free slots, under ``/doctors/{doctor_id}/``."""
 
-import datetime as dt
-from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ninja import Field, Query, Router, Schema, Status
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.types import IsoDate, IsoDateTime, LocalTime, RecordId
 from domain.selectors.availability import (
     availability_list,
     time_off_list,
@@ -19,21 +18,21 @@ router = Router(tags=["availability"])
 
 
 class SlotOut(Schema):
-    start: datetime
-    end: datetime
+    start: IsoDateTime
+    end: IsoDateTime
 
 
 class SlotsOut(Schema):
-    doctor_id: int
+    doctor_id: RecordId
     time_zone: str
     slots: list[SlotOut]
 
 
 class SlotRange(Schema):
-    date_from: date | None = Field(
+    date_from: IsoDate | None = Field(
         None, description="First local day (default: today in the doctor's zone)"
     )
-    date_to: date | None = Field(
+    date_to: IsoDate | None = Field(
         None,
         description=f"Last local day, included (default: a week; at most "
         f"{MAX_RANGE_DAYS} days)",
@@ -41,38 +40,38 @@ class SlotRange(Schema):
 
 
 class WindowIn(Schema):
-    date: dt.date
-    start_time: time = Field(description="Doctor's local time, e.g. 09:00")
-    end_time: time
+    date: IsoDate
+    start_time: LocalTime = Field(description="Doctor's local time, e.g. 09:00")
+    end_time: LocalTime
 
 
 class WindowPatchIn(Schema):
-    date: dt.date | None = None
-    start_time: time | None = None
-    end_time: time | None = None
+    date: IsoDate | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
 
 
 class WindowOut(Schema):
     id: int
-    date: dt.date
-    start_time: time
-    end_time: time
+    date: IsoDate
+    start_time: LocalTime
+    end_time: LocalTime
 
 
 class WeeklyHoursIn(Schema):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
-    start_time: time
-    end_time: time
-    valid_from: date | None = None
-    valid_until: date | None = None
+    start_time: LocalTime
+    end_time: LocalTime
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
 
 
 class WeeklyHoursPatchIn(Schema):
     weekday: int | None = Field(None, ge=0, le=6)
-    start_time: time | None = None
-    end_time: time | None = None
-    valid_from: date | None = None
-    valid_until: date | None = None
+    start_time: LocalTime | None = None
+    end_time: LocalTime | None = None
+    valid_from: IsoDate | None = None
+    valid_until: IsoDate | None = None
 
 
 class WeeklyHoursOut(WeeklyHoursIn):
@@ -80,25 +79,25 @@ class WeeklyHoursOut(WeeklyHoursIn):
 
 
 class TimeOffIn(Schema):
-    start: datetime | None = Field(
+    start: IsoDateTime | None = Field(
         None, description="With offset; without one it is the doctor's local time"
     )
-    end: datetime | None = None
-    date_from: date | None = Field(None, description="Or whole local days")
-    date_to: date | None = None
+    end: IsoDateTime | None = None
+    date_from: IsoDate | None = Field(None, description="Or whole local days")
+    date_to: IsoDate | None = None
     reason: str = Field("", max_length=200)
 
 
 class TimeOffOut(Schema):
     id: int
-    start: datetime
-    end: datetime
+    start: IsoDateTime
+    end: IsoDateTime
     reason: str
 
 
 class DateRange(Schema):
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 def _slots_out(found: DoctorSlots) -> dict:
@@ -121,7 +120,7 @@ def _slots_out(found: DoctorSlots) -> dict:
     description=f"The range covers at most {MAX_RANGE_DAYS} days "
     "(422 `range_too_wide`).",
 )
-async def slots(request, doctor_id: int, span: Query[SlotRange]):
+async def slots(request, doctor_id: RecordId, span: Query[SlotRange]):
     found = await run_service(
         doctor_slots, doctor_id, date_from=span.date_from, date_to=span.date_to
     )
@@ -134,7 +133,7 @@ async def slots(request, doctor_id: int, span: Query[SlotRange]):
     auth=AUTH,
     summary="Add a dated window (that doctor, admin); overlapping windows merge",
 )
-async def add_window(request, doctor_id: int, payload: WindowIn):
+async def add_window(request, doctor_id: RecordId, payload: WindowIn):
     window = await run_service(
         services.availability_create,
         doctor_id,
@@ -153,7 +152,7 @@ async def add_window(request, doctor_id: int, payload: WindowIn):
     auth=AUTH,
     summary="Dated windows (that doctor, admin)",
 )
-async def list_windows(request, doctor_id: int, span: Query[DateRange]):
+async def list_windows(request, doctor_id: RecordId, span: Query[DateRange]):
     return await run_service(
         availability_list,
         doctor_id,
@@ -169,7 +168,9 @@ async def list_windows(request, doctor_id: int, span: Query[DateRange]):
     auth=AUTH,
     summary="Change a dated window",
 )
-async def patch_window(request, doctor_id: int, window_id: int, payload: WindowPatchIn):
+async def patch_window(
+    request, doctor_id: RecordId, window_id: RecordId, payload: WindowPatchIn
+):
     return await run_service(
         services.availability_update,
         window_id,
@@ -186,7 +187,7 @@ async def patch_window(request, doctor_id: int, window_id: int, payload: WindowP
     auth=AUTH,
     summary="Remove a dated window (booked appointments stay)",
 )
-async def delete_window(request, doctor_id: int, window_id: int):
+async def delete_window(request, doctor_id: RecordId, window_id: RecordId):
     await run_service(
         services.availability_delete,
         window_id,
@@ -203,7 +204,7 @@ async def delete_window(request, doctor_id: int, window_id: int):
     auth=AUTH,
     summary="Add recurring weekly hours (that doctor, admin)",
 )
-async def add_weekly_hours(request, doctor_id: int, payload: WeeklyHoursIn):
+async def add_weekly_hours(request, doctor_id: RecordId, payload: WeeklyHoursIn):
     hours = await run_service(
         services.weekly_hours_create,
         doctor_id,
@@ -220,7 +221,7 @@ async def add_weekly_hours(request, doctor_id: int, payload: WeeklyHoursIn):
     auth=AUTH,
     summary="Weekly hours (that doctor, admin)",
 )
-async def list_weekly_hours(request, doctor_id: int):
+async def list_weekly_hours(request, doctor_id: RecordId):
     return await run_service(weekly_hours_list, doctor_id, actor=user_of(request))
 
 
@@ -231,7 +232,7 @@ async def list_weekly_hours(request, doctor_id: int):
     summary="Change weekly hours (null clears a validity bound)",
 )
 async def patch_weekly_hours(
-    request, doctor_id: int, hours_id: int, payload: WeeklyHoursPatchIn
+    request, doctor_id: RecordId, hours_id: RecordId, payload: WeeklyHoursPatchIn
 ):
     return await run_service(
         services.weekly_hours_update,
@@ -249,7 +250,7 @@ async def patch_weekly_hours(
     auth=AUTH,
     summary="Remove weekly hours",
 )
-async def delete_weekly_hours(request, doctor_id: int, hours_id: int):
+async def delete_weekly_hours(request, doctor_id: RecordId, hours_id: RecordId):
     await run_service(
         services.weekly_hours_delete,
         hours_id,
@@ -266,7 +267,7 @@ async def delete_weekly_hours(request, doctor_id: int, hours_id: int):
     auth=AUTH,
     summary="Block time: start and end, or whole local days (that doctor, admin)",
 )
-async def add_time_off(request, doctor_id: int, payload: TimeOffIn):
+async def add_time_off(request, doctor_id: RecordId, payload: TimeOffIn):
     off = await run_service(
         services.time_off_create,
         doctor_id,
@@ -283,7 +284,7 @@ async def add_time_off(request, doctor_id: int, payload: TimeOffIn):
     auth=AUTH,
     summary="Upcoming time off (that doctor, admin)",
 )
-async def list_time_off(request, doctor_id: int):
+async def list_time_off(request, doctor_id: RecordId):
     return await run_service(time_off_list, doctor_id, actor=user_of(request))
 
 
@@ -293,7 +294,7 @@ async def list_time_off(request, doctor_id: int):
     auth=AUTH,
     summary="Remove time off",
 )
-async def delete_time_off(request, doctor_id: int, time_off_id: int):
+async def delete_time_off(request, doctor_id: RecordId, time_off_id: RecordId):
     await run_service(
         services.time_off_delete,
         time_off_id,

@@ -7,27 +7,37 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.security import APIKeyCookie
+from ninja.utils import check_csrf
 from ninja_jwt.authentication import AsyncJWTAuth
 
 from domain.context import RequestContext
+from domain.errors import PermissionDenied
 from domain.models import User
 
 
 class AsyncSessionAuth(APIKeyCookie):
-    """Django's session cookie, for the web pages' own calls (CSRF checked)."""
+    """Django's session cookie, for the web pages' own calls (CSRF checked).
+
+    Only a session that signs somebody in is held to the CSRF check: a caller
+    with no session, a stale one or a bad JWT is simply not authenticated
+    (401), as an API client expects, rather than refused for a missing token.
+    """
 
     param_name = settings.SESSION_COOKIE_NAME
     is_async = True
 
     async def __call__(self, request: HttpRequest) -> Any:
-        key = self._get_key(request)
-        return await self.authenticate(request, key)
+        return await self.authenticate(request, request.COOKIES.get(self.param_name))
 
     async def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         if not key:
             return None
         user = await request.auser()
-        return user if user.is_authenticated else None
+        if not user.is_authenticated:
+            return None
+        if check_csrf(request) is not None:
+            raise PermissionDenied("CSRF check failed.", code="csrf_failed")
+        return user
 
 
 # JWT for API clients first; the session for pages served by this app.

@@ -1,6 +1,5 @@
 """Doctors: public search and profiles; admins create them, doctors edit their own."""
 
-from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -8,6 +7,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import EmailStr
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.types import IsoDate, IsoDateTime, PageOffset, PageSize, RecordId
 from domain.errors import NotFound
 from domain.models import DoctorProfile
 from domain.permissions import require_admin
@@ -27,8 +27,8 @@ class SpecializationRef(Schema):
 
 
 class NextSlot(Schema):
-    start: datetime
-    end: datetime
+    start: IsoDateTime
+    end: IsoDateTime
 
 
 class DoctorOut(Schema):
@@ -89,20 +89,20 @@ class DoctorOut(Schema):
 
 
 class DoctorFilters(Schema):
-    specialization_id: int | None = None
+    specialization_id: RecordId | None = None
     q: str | None = Field(None, max_length=200, description="Name or specialty words")
     symptoms: str | None = Field(
         None, max_length=500, description="Symptom words, mapped to specialties"
     )
     min_rating: Decimal | None = Field(None, ge=0, le=5)
-    available_from: date | None = Field(
+    available_from: IsoDate | None = Field(
         None, description="Has a free slot from this local day"
     )
-    available_to: date | None = Field(
+    available_to: IsoDate | None = Field(
         None, description="... to this one (at most 31 days)"
     )
-    limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    limit: PageSize = 20
+    offset: PageOffset = 0
 
 
 class DoctorPage(Schema):
@@ -133,7 +133,7 @@ class DoctorCreateIn(BookingRules):
     password: str = Field(min_length=1, max_length=128)
     first_name: str = Field(min_length=1, max_length=150)
     last_name: str = Field(min_length=1, max_length=150)
-    specialization_id: int
+    specialization_id: RecordId
     license_number: str = Field(min_length=1, max_length=50)
 
 
@@ -141,7 +141,7 @@ class DoctorPatchIn(Schema):
     email: EmailStr | None = None
     first_name: str | None = Field(None, min_length=1, max_length=150)
     last_name: str | None = Field(None, min_length=1, max_length=150)
-    specialization_id: int | None = None
+    specialization_id: RecordId | None = None
     license_number: str | None = Field(None, min_length=1, max_length=50)
     degree: str | None = Field(None, max_length=100)
     years_of_experience: int | None = Field(None, ge=0, le=80)
@@ -183,7 +183,7 @@ async def list_doctors(request, filters: Query[DoctorFilters]):
     auth=None,
     summary="One doctor's public profile",
 )
-async def get_doctor(request, doctor_id: int):
+async def get_doctor(request, doctor_id: RecordId):
     try:
         return await run_service(doctor_with_next_slot, doctor_id)
     except DoctorProfile.DoesNotExist as exc:
@@ -225,7 +225,7 @@ async def create_doctor(request, payload: DoctorCreateIn):
     auth=AUTH,
     summary="Update a doctor (that doctor or an admin)",
 )
-async def patch_doctor(request, doctor_id: int, payload: DoctorPatchIn):
+async def patch_doctor(request, doctor_id: RecordId, payload: DoctorPatchIn):
     doctor = await run_service(
         doctor_update,
         doctor_id,

@@ -1,12 +1,13 @@
 """Feedback on visits: patients write it, anyone reads a doctor's."""
 
-from datetime import datetime
 from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.pagination import LimitOffset
+from domain.api.types import IsoDateTime, RecordId
 from domain.models import Feedback
 from domain.selectors.feedback import doctor_feedback, feedback_author
 from domain.services.feedback import feedback_submit
@@ -25,14 +26,14 @@ class FeedbackIn(Schema):
 
 class FeedbackOut(Schema):
     id: int
-    doctor_id: int
+    doctor_id: RecordId
     rating: int
     comments: str
     anonymous: bool
     author: str | None = Field(
         description="First name and initial; null when the patient chose anonymity"
     )
-    created_at: datetime
+    created_at: IsoDateTime
 
     @staticmethod
     def resolve_author(obj: Feedback) -> str | None:
@@ -62,6 +63,6 @@ async def submit_feedback(request, payload: FeedbackIn):
     response={200: list[FeedbackOut], **errors(404)},
     summary="A doctor's feedback, newest first",
 )
-@paginate(LimitOffsetPagination)
-async def list_doctor_feedback(request, doctor_id: int):
+@paginate(LimitOffset)
+async def list_doctor_feedback(request, doctor_id: RecordId):
     return await run_service(doctor_feedback, doctor_id)

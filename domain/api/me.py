@@ -1,12 +1,12 @@
 """The signed-in caller."""
 
-from datetime import datetime
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
 from ninja import Router, Schema
 
 from domain.api.common import AUTH, errors, user_of
+from domain.api.types import IsoDateTime, RecordId
 from domain.models import DoctorProfile, User
 
 router = Router(tags=["me"], auth=AUTH)
@@ -21,8 +21,8 @@ class MeOut(Schema):
     role: str
     email_verified: bool
     photo_url: str | None
-    doctor_id: int | None
-    created_at: datetime
+    doctor_id: RecordId | None
+    created_at: IsoDateTime
 
 
 def _me_out(user: User) -> dict:

@@ -1,6 +1,5 @@
 """The caller's own profile and photo."""
 
-from datetime import date
 from decimal import Decimal
 from typing import Literal
 from uuid import UUID
@@ -8,6 +7,7 @@ from uuid import UUID
 from ninja import Field, File, Router, Schema, UploadedFile
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.types import IsoDate, RecordId
 from domain.selectors.profiles import profile_of
 from domain.services.profiles import (
     profile_photo_remove,
@@ -21,7 +21,7 @@ PHONE = r"^\+?[0-9 ()-]{5,32}$"
 
 
 class PatientPart(Schema):
-    date_of_birth: date
+    date_of_birth: IsoDate
     gender: str
     contact_number: str | None
     relative_contact_number: str
@@ -29,7 +29,7 @@ class PatientPart(Schema):
 
 class DoctorPart(Schema):
     id: int
-    specialization_id: int
+    specialization_id: RecordId
     degree: str
     description: str
     years_of_experience: int
@@ -54,7 +54,7 @@ class ProfileOut(Schema):
 class ProfilePatchIn(Schema):
     first_name: str | None = Field(None, max_length=150)
     last_name: str | None = Field(None, max_length=150)
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     gender: Literal["female", "male", "other", "undisclosed"] | None = None
     contact_number: str | None = Field(None, max_length=32, pattern=PHONE)
     relative_contact_number: str | None = Field(None, max_length=32, pattern=PHONE)

@@ -1,11 +1,11 @@
 """The doctor's day at the practice: check patients in and call them in."""
 
-from datetime import datetime
 from uuid import UUID
 
 from ninja import Router, Schema
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.types import IsoDateTime, RecordId
 from domain.services.queue import appointment_check_in, appointment_start
 
 router = Router(tags=["appointments"], auth=AUTH)
@@ -13,14 +13,14 @@ router = Router(tags=["appointments"], auth=AUTH)
 
 class QueueStepOut(Schema):
     id: UUID
-    doctor_id: int
+    doctor_id: RecordId
     patient_id: UUID
-    start: datetime
-    end: datetime
+    start: IsoDateTime
+    end: IsoDateTime
     status: str
-    checked_in_at: datetime | None
-    consultation_started_at: datetime | None
-    finished_at: datetime | None
+    checked_in_at: IsoDateTime | None
+    consultation_started_at: IsoDateTime | None
+    finished_at: IsoDateTime | None
 
 
 @router.post(

@@ -1,17 +1,22 @@
 """Private patient reports: upload, list, download. Never a public URL."""
 
-from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
 from asgiref.sync import sync_to_async
 from django.http import StreamingHttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.pagination import LimitOffset
+from domain.api.types import IsoDateTime, RecordId
 from domain.selectors.reports import reports_visible_to
-from domain.services.reports import report_download, report_upload
+from domain.services.reports import (
+    REPORT_CONTENT_TYPES,
+    report_download,
+    report_upload,
+)
 
 router = Router(tags=["reports"], auth=AUTH)
 
@@ -30,7 +35,7 @@ class ReportIn(Schema):
 class ReportOut(Schema):
     id: UUID
     patient_id: UUID
-    doctor_id: int | None
+    doctor_id: RecordId | None
     appointment_id: UUID | None
     uploaded_by_id: UUID | None
     kind: str
@@ -38,7 +43,7 @@ class ReportOut(Schema):
     original_name: str
     content_type: str
     size: int
-    created_at: datetime
+    created_at: IsoDateTime
     download_path: str
 
     @staticmethod
@@ -71,7 +76,7 @@ async def upload_report(request, data: Form[ReportIn], file: File[UploadedFile])
 
 
 @router.get("", response=list[ReportOut], summary="Reports I may see")
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 async def list_reports(request, filters: Query[ReportFilters]):
     return await run_service(
         reports_visible_to, user_of(request), patient_id=filters.patient_id
@@ -93,8 +98,11 @@ async def _chunks(handle):
     openapi_extra={
         "responses": {
             200: {
-                "description": "The file",
-                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                "description": "The file, served as the type it was stored as",
+                "content": {
+                    content_type: {"schema": {"type": "string", "format": "binary"}}
+                    for content_type in REPORT_CONTENT_TYPES
+                },
             }
         }
     },

@@ -1,13 +1,14 @@
 """The waitlist: join, list and leave; accept or decline offered slots."""
 
-from datetime import date, datetime, time
 from typing import Literal
 
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from domain.api.appointments import AppointmentOut
 from domain.api.common import AUTH, context_of, errors, run_service, user_of
+from domain.api.pagination import LimitOffset
+from domain.api.types import IsoDate, IsoDateTime, LocalTime, RecordId
 from domain.selectors.appointments import appointment_get
 from domain.selectors.waitlist import pending_offers_of, waitlist_entries_of
 from domain.services.waitlist import (
@@ -22,35 +23,35 @@ router = Router(tags=["waitlist"], auth=AUTH)
 
 
 class JoinIn(Schema):
-    doctor_id: int
-    date_from: date = Field(description="First day, in the doctor's time zone")
-    date_to: date = Field(description="Last day, included")
-    preferred_start_time: time | None = Field(
+    doctor_id: RecordId
+    date_from: IsoDate = Field(description="First day, in the doctor's time zone")
+    date_to: IsoDate = Field(description="Last day, included")
+    preferred_start_time: LocalTime | None = Field(
         None, description="Only slots starting at or after this local time"
     )
-    preferred_end_time: time | None = Field(
+    preferred_end_time: LocalTime | None = Field(
         None, description="Only slots starting before this local time"
     )
 
 
 class OfferOut(Schema):
     id: int
-    doctor_id: int
-    start: datetime
-    end: datetime
+    doctor_id: RecordId
+    start: IsoDateTime
+    end: IsoDateTime
     status: Literal["pending", "accepted", "declined", "expired"]
-    expires_at: datetime
+    expires_at: IsoDateTime
 
 
 class EntryOut(Schema):
     id: int
-    doctor_id: int
-    date_from: date
-    date_to: date
-    preferred_start_time: time | None
-    preferred_end_time: time | None
+    doctor_id: RecordId
+    date_from: IsoDate
+    date_to: IsoDate
+    preferred_start_time: LocalTime | None
+    preferred_end_time: LocalTime | None
     status: Literal["waiting", "offered", "booked", "left", "expired"]
-    created_at: datetime
+    created_at: IsoDateTime
 
 
 @router.post(
@@ -84,7 +85,7 @@ def _entries(user):
     response={200: list[EntryOut], **errors(401)},
     summary="The caller's waitlist entries, newest first",
 )
-@paginate(LimitOffsetPagination)
+@paginate(LimitOffset)
 async def list_entries(request):
     return await run_service(_entries, user_of(request))
 
@@ -94,7 +95,7 @@ async def list_entries(request):
     response={204: None, **errors(401, 404)},
     summary="Leave a waitlist (a pending offer on it is passed on)",
 )
-async def leave(request, entry_id: int):
+async def leave(request, entry_id: RecordId):
     await run_service(
         waitlist_leave, user_of(request), entry_id=entry_id, context=context_of(request)
     )
@@ -122,7 +123,7 @@ async def list_offers(request):
     description="404 when the offer is not the caller's; 409 `offer_closed` "
     "once it expired, was declined or was accepted.",
 )
-async def accept(request, offer_id: int):
+async def accept(request, offer_id: RecordId):
     user = user_of(request)
     appointment = await run_service(
         waitlist_offer_accept, user, offer_id=offer_id, context=context_of(request)
@@ -135,7 +136,7 @@ async def accept(request, offer_id: int):
     response={200: OfferOut, **errors(401, 404, 409)},
     summary="Turn the offer down; the slot goes to the next waiting patient",
 )
-async def decline(request, offer_id: int):
+async def decline(request, offer_id: RecordId):
     return await run_service(
         waitlist_offer_decline,
         user_of(request),

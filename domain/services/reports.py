@@ -21,6 +21,7 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 )
+REPORT_CONTENT_TYPES = tuple(content_type for _, content_type, _ in _SIGNATURES)
 
 
 def report_detect_type(head: bytes) -> tuple[str, str] | None:
