@@ -18,31 +18,23 @@ see answer 404, not 403 (DESIGN.md).
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 from ninja_jwt.tokens import RefreshToken
 from PIL import Image
 
-from domain.models import AppointmentStatus, Report, Role, TimeOff, WeeklyHours
 from project.api import api
 from tests.conftest import bearer
 from tests.factories import (
     PASSWORD,
-    make_appointment,
-    make_doctor,
-    make_offer,
-    make_patient,
     make_specialization,
-    make_user,
-    make_window,
 )
+from tests.project.world import World
 
 CALLERS = (
     "anonymous",
@@ -72,25 +64,6 @@ def everyone(status: int) -> dict[str, int]:
 
 def signed_in(status: int) -> dict[str, int]:
     return {**everyone(status), "anonymous": 401}
-
-
-@dataclass
-class World:
-    users: dict[str, Any]
-    doctor: Any
-    appointment: Any
-    report: Any
-    upcoming: Any
-    window: Any
-    hours: Any
-    time_off: Any
-    free_day: date
-    offer: Any
-    counter: list[int] = field(default_factory=lambda: [0])
-
-    def unique(self, prefix: str) -> str:
-        self.counter[0] += 1
-        return f"{prefix}{self.counter[0]}"
 
 
 @dataclass
@@ -395,63 +368,6 @@ def test_every_operation_in_the_schema_has_rows():
         + "; ".join(f"{method} {path}" for method, path in missing)
     )
     assert not stale, f"MATRIX rows for operations no longer in the schema: {stale}"
-
-
-@pytest.fixture
-def world(db, tmp_path, settings, monkeypatch) -> World:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    private = FileSystemStorage(location=tmp_path / "private", base_url=None)
-    monkeypatch.setattr(Report._meta.get_field("file"), "storage", private)
-    doctor = make_doctor()
-    users = {
-        "patient_own": make_patient(),
-        "patient_other": make_patient(),
-        "doctor_own": doctor.user,
-        "doctor_other": make_doctor().user,
-        "admin": make_user(role=Role.ADMIN, is_staff=True, is_superuser=True),
-    }
-    appointment = make_appointment(
-        patient=users["patient_own"], doctor=doctor, status=AppointmentStatus.COMPLETED
-    )
-    report = Report.objects.create(
-        patient=users["patient_own"],
-        doctor=doctor,
-        appointment=appointment,
-        uploaded_by=doctor.user,
-        kind="lab",
-        file=SimpleUploadedFile("r.pdf", b"%PDF-1.4\n%%EOF\n"),
-        original_name="r.pdf",
-        content_type="application/pdf",
-        size=14,
-    )
-    # A pending visit in three days, and a free morning ten days ahead.
-    upcoming = make_appointment(
-        patient=users["patient_own"], doctor=doctor, status=AppointmentStatus.PENDING
-    )
-    free_day = timezone.localdate() + timedelta(days=10)
-    return World(
-        users=users,
-        doctor=doctor,
-        appointment=appointment,
-        report=report,
-        upcoming=upcoming,
-        window=make_window(doctor, free_day, "09:00", "12:00"),
-        hours=WeeklyHours.objects.create(
-            doctor=doctor, weekday=0, start_time=time(14), end_time=time(17)
-        ),
-        time_off=TimeOff.objects.create(
-            doctor=doctor,
-            start=timezone.now() + timedelta(days=20),
-            end=timezone.now() + timedelta(days=21),
-        ),
-        free_day=free_day,
-        # patient_own waits for this doctor and holds an offer of 10:30.
-        offer=make_offer(
-            doctor=doctor,
-            patient=users["patient_own"],
-            start=datetime.combine(free_day, time(10, 30), ZoneInfo(doctor.time_zone)),
-        ),
-    )
 
 
 def _slot(world: World, local: str) -> str:
