@@ -1,13 +1,13 @@
 """Demand forecasts over HTTP: a doctor's next days, the high-demand days, and
 recommended slots."""
 
-from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
 from ninja import Field, Query, Router, Schema
 
 from domain.api.common import AUTH, errors, run_service, user_of
+from domain.api.types import IsoDate, IsoDateTime, RecordId
 from forecasting.models import DemandForecast
 from forecasting.selectors import doctor_forecast_view, high_demand_view
 from forecasting.slots import recommended_slots
@@ -22,7 +22,7 @@ class Window(Schema):
 
 
 class ForecastDayOut(Schema):
-    date: date
+    date: IsoDate
     expected: float = Field(description="expected appointments that day")
     lower: int = Field(description="80% interval, lower end")
     upper: int = Field(description="80% interval, upper end")
@@ -31,17 +31,17 @@ class ForecastDayOut(Schema):
 
 
 class DoctorForecastOut(Schema):
-    doctor_id: int
+    doctor_id: RecordId
     high_demand_share: float = Field(
         description="a day is high demand when expected >= this share of capacity"
     )
     model_version: int | None
-    origin: date | None = Field(description="bookings known up to this day")
+    origin: IsoDate | None = Field(description="bookings known up to this day")
     days: list[ForecastDayOut]
 
 
 class HighDemandDayOut(ForecastDayOut):
-    doctor_id: int
+    doctor_id: RecordId
     doctor_name: str
     specialization: str
 
@@ -64,7 +64,7 @@ class HighDemandOut(Schema):
     response={200: DoctorForecastOut, **errors(401, 403, 404, 422)},
     summary="A doctor's demand forecast (that doctor or an admin)",
 )
-async def doctor_forecast(request, doctor_id: int, window: Query[Window]):
+async def doctor_forecast(request, doctor_id: RecordId, window: Query[Window]):
     return await run_service(
         doctor_forecast_view, user_of(request), doctor_id, days=window.days
     )
@@ -88,16 +88,16 @@ class _Anyone:
 
 
 class RecommendedRange(Schema):
-    date_from: date | None = Field(
+    date_from: IsoDate | None = Field(
         None, description="First local day (default: today in the doctor's zone)"
     )
-    date_to: date | None = Field(None, description="Last local day, included")
+    date_to: IsoDate | None = Field(None, description="Last local day, included")
     limit: int = Field(5, ge=1, le=50)
 
 
 class ScoredSlotOut(Schema):
-    start: datetime
-    end: datetime
+    start: IsoDateTime
+    end: IsoDateTime
     score: float = Field(description="0..1, higher is better")
     attendance: float = Field(description="chance the booking is kept")
     load: float | None = Field(description="expected share of the day's capacity")
@@ -105,7 +105,7 @@ class ScoredSlotOut(Schema):
 
 
 class RecommendedOut(Schema):
-    doctor_id: int
+    doctor_id: RecordId
     time_zone: str
     slots: list[ScoredSlotOut]
 
@@ -114,9 +114,12 @@ class RecommendedOut(Schema):
     "/{doctor_id}/slots/recommended",
     response={200: RecommendedOut, **errors(401, 404, 422)},
     auth=[*AUTH, _Anyone()],
+    # Ninja adds this empty requirement to the two schemes of AUTH: in OpenAPI
+    # it says that credentials are optional.
+    openapi_extra={"security": [{}]},
     summary="The best free slots, scored by attendance chance and day load",
 )
-async def recommended(request, doctor_id: int, span: Query[RecommendedRange]):
+async def recommended(request, doctor_id: RecordId, span: Query[RecommendedRange]):
     user = request.auth
     patient = user if user.is_authenticated and user.is_patient else None
     found = await run_service(
