@@ -26,6 +26,10 @@ class SlotsOut(Schema):
     doctor_id: RecordId
     time_zone: str
     slots: list[SlotOut]
+    held: list[SlotOut] = Field(
+        description="Held for a waiting patient's offer: not bookable now (409), "
+        "free again if the offer is declined or expires"
+    )
 
 
 class SlotRange(Schema):
@@ -102,13 +106,18 @@ class DateRange(Schema):
 
 def _slots_out(found: DoctorSlots) -> dict:
     zone = ZoneInfo(found.time_zone)
+
+    def local(slots) -> list[dict]:
+        return [
+            {"start": slot.start.astimezone(zone), "end": slot.end.astimezone(zone)}
+            for slot in slots
+        ]
+
     return {
         "doctor_id": found.doctor_id,
         "time_zone": found.time_zone,
-        "slots": [
-            {"start": slot.start.astimezone(zone), "end": slot.end.astimezone(zone)}
-            for slot in found.slots
-        ],
+        "slots": local(found.slots),
+        "held": local(found.held),
     }
 
 
@@ -122,7 +131,11 @@ def _slots_out(found: DoctorSlots) -> dict:
 )
 async def slots(request, doctor_id: RecordId, span: Query[SlotRange]):
     found = await run_service(
-        doctor_slots, doctor_id, date_from=span.date_from, date_to=span.date_to
+        doctor_slots,
+        doctor_id,
+        date_from=span.date_from,
+        date_to=span.date_to,
+        with_held=True,
     )
     return _slots_out(found)
 

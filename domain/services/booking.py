@@ -455,7 +455,9 @@ def _change_status(
                 f"A {appointment.status} appointment cannot become {to}.",
                 code="invalid_transition",
             )
-        if after_start and now < appointment.start:
+        # A consultation the doctor started early has begun all the same.
+        started = appointment.consultation_started_at is not None
+        if after_start and now < appointment.start and not started:
             raise Conflict(
                 "This can only be recorded after the appointment's start.",
                 code="not_started",
@@ -501,12 +503,16 @@ def appointment_confirm(
 def appointment_complete(
     appointment_id: UUID | str, *, actor: User, context: RequestContext
 ) -> Appointment:
-    """The doctor (or an admin) records a confirmed appointment as held."""
+    """The doctor (or an admin) records an appointment as held.
+
+    A pending one may be completed too: the queue lets a doctor see a patient
+    whose booking was never confirmed, and the visit then did take place.
+    """
     return _change_status(
         appointment_id,
         actor=actor,
         to=AppointmentStatus.COMPLETED,
-        allowed_from=(AppointmentStatus.CONFIRMED,),
+        allowed_from=(AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED),
         after_start=True,
         context=context,
     )

@@ -39,6 +39,7 @@ from domain.models import (
     WaitlistOffer,
     WaitlistStatus,
 )
+from domain.permissions import require_email_verified
 from domain.selectors.slots import doctor_slots
 from domain.services.audit import audit_record
 from domain.services.booking import appointment_book
@@ -96,6 +97,9 @@ def waitlist_join(
     """Put a patient on a doctor's waitlist for a range of the doctor's local days."""
     if patient.role != Role.PATIENT:
         raise PermissionDenied("Only patients may join a waitlist.")
+    # An offer is a booking held for the patient: one who may not book would
+    # hold the freed slot from everybody until the offer expired.
+    require_email_verified(patient)
     doctor = DoctorProfile.objects.filter(pk=doctor_id, is_active=True).first()
     if doctor is None:
         raise NotFound("Doctor")

@@ -137,3 +137,39 @@ def test_an_overrunning_consultation_pushes_the_waits_back(day, morning):
 
     # Expected free at 09:40 at the earliest (now), then 30 minutes each.
     assert [item["estimated_wait_minutes"] for item in queue["items"][1:]] == [0, 30]
+
+
+def test_a_consultation_started_early_can_be_completed(client, day):
+    doctor, (first, *_) = day
+    _post(client, doctor.user, first, "check-in")
+    _post(client, doctor.user, first, "start")
+
+    completed = _post(client, doctor.user, first, "complete")
+
+    assert completed.status_code == 200
+    first.refresh_from_db()
+    assert first.status == "completed"
+
+
+def test_a_visit_not_started_still_cannot_be_completed_before_its_time(client, day):
+    doctor, (first, *_) = day
+
+    early = _post(client, doctor.user, first, "complete")
+
+    assert early.status_code == 409
+    assert early.json()["code"] == "not_started"
+    first.refresh_from_db()
+    assert first.status == "confirmed"
+
+
+def test_a_pending_visit_seen_from_the_queue_can_be_completed(client, day):
+    doctor, (first, *_) = day
+    first.status = "pending"
+    first.save()
+    _post(client, doctor.user, first, "check-in")
+    _post(client, doctor.user, first, "start")
+
+    completed = _post(client, doctor.user, first, "complete")
+
+    assert completed.status_code == 200
+    assert completed.json()["status"] == "completed"

@@ -145,6 +145,37 @@ def test_nobody_may_leave_anothers_entry(client, clinic):
 # --- offers -----------------------------------------------------------------
 
 
+def test_an_unverified_patient_may_not_join_while_verification_is_mandatory(
+    client, clinic, settings
+):
+    settings.EMAIL_VERIFICATION = "mandatory"
+    doctor, day, _, _ = clinic
+
+    response = _join(client, make_patient(email_verified=False), doctor, day)
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "email_not_verified"
+    assert not WaitlistEntry.objects.exists()
+
+
+def test_the_slots_endpoint_lists_a_held_slot_as_held_not_free(
+    client, clinic, django_capture_on_commit_callbacks
+):
+    doctor, day, nine, booked = clinic
+    _join(client, make_patient(), doctor, day)
+    _cancel(client, booked, django_capture_on_commit_callbacks)
+
+    found = client.get(
+        f"/api/v1/doctors/{doctor.pk}/slots?date_from={day}&date_to={day}"
+    ).json()
+
+    def starts(slots):
+        return [datetime.fromisoformat(slot["start"]) for slot in slots]
+
+    assert starts(found["held"]) == [nine]
+    assert nine not in starts(found["slots"])
+
+
 def test_cancel_offers_the_slot_to_the_first_waiting_patient_who_accepts(
     client, clinic, django_capture_on_commit_callbacks
 ):
