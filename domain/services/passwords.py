@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -18,8 +19,6 @@ from domain.services.audit import audit_record
 from domain.services.throttle import Throttled, throttle_check
 
 logger = logging.getLogger(__name__)
-
-RESET_MAILS_PER_HOUR = 3
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -85,7 +84,7 @@ def password_reset_request(email: str, *, context: RequestContext) -> None:
             throttle_check(
                 "account.password_reset_requested",
                 user=user,
-                per_hour=RESET_MAILS_PER_HOUR,
+                per_hour=settings.PASSWORD_RESET_MAILS_PER_HOUR,
             )
         except Throttled:
             logger.info("password reset throttled user_id=%s", user.pk)

@@ -16,7 +16,6 @@ from domain.services.throttle import throttle_check
 logger = logging.getLogger(__name__)
 
 _SALT = "domain.email-verification"
-RESENDS_PER_HOUR = 3
 
 
 def email_verification_token(user: User) -> str:
@@ -73,7 +72,9 @@ def email_verification_resend(user: User, *, context: RequestContext) -> None:
         )
     with transaction.atomic():
         throttle_check(
-            "account.verification_resent", user=user, per_hour=RESENDS_PER_HOUR
+            "account.verification_resent",
+            user=user,
+            per_hour=settings.VERIFICATION_RESENDS_PER_HOUR,
         )
         audit_record(
             "account.verification_resent", actor=user, context=context, target=user

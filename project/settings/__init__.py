@@ -71,6 +71,8 @@ MIDDLEWARE = [
     # First, so the request id and the timing cover everything below it.
     "project.observability.RequestLogMiddleware",
     "project.health.ProbeMiddleware",
+    # Outside the others, so it reshapes their answers too.
+    "project.failures.FailureMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "project.security.ContentSecurityPolicyMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
@@ -278,6 +280,11 @@ RATE_LIMITS = {
     "password_reset_ip": "5/m",
     "booking_patient": "10/m",
 }
+# Mails one account may be sent in an hour, counted from the audit trail. Past
+# the reset limit a request is answered as usual but sends nothing (no hint to
+# whoever probes addresses); past the resend limit the caller gets 429.
+PASSWORD_RESET_MAILS_PER_HOUR = env_int("PASSWORD_RESET_MAILS_PER_HOUR", 3)
+VERIFICATION_RESENDS_PER_HOUR = env_int("VERIFICATION_RESENDS_PER_HOUR", 3)
 
 # --- Files, static, e-mail --------------------------------------------------
 

@@ -65,6 +65,19 @@ def test_unverified_patients_see_the_banner_and_can_resend(
     assert [m.to for m in mail.outbox] == [[user.email]]
 
 
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [("/appointments/", "/appointments/"), ("https://evil.example/", "/")],
+)
+def test_resend_goes_back_only_to_a_page_of_this_site(client, next_url, lands_on):
+    client.force_login(make_patient(email_verified=False))
+
+    response = client.post(reverse("web:verify_email_resend"), {"next": next_url})
+
+    assert response.status_code == 302
+    assert response.url == lands_on
+
+
 def test_password_reset_mail_link_sets_a_new_password(
     client, django_capture_on_commit_callbacks
 ):

@@ -109,6 +109,22 @@ def test_a_slot_just_taken_offers_the_nearest_free_times(patient_client, doctor)
     assert Appointment.objects.count() == 1
 
 
+def test_booking_bursts_on_the_page_count_in_the_apis_limit(patient_client, doctor):
+    url = reverse("web:book", args=[doctor.pk])
+    taken = make_appointment(doctor=doctor, patient=make_patient(), start=NINE)
+    # Ten refused attempts (the slot is taken) use up the minute's allowance.
+    for _ in range(10):
+        assert patient_client.post(url, {"start": NINE.isoformat()}).status_code == 409
+    taken.delete()
+
+    refused = patient_client.post(url, {"start": NINE.isoformat(), "reason": "Cough"})
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 61
+    assert "Too many attempts" in refused.text
+    assert not Appointment.objects.exists()
+
+
 def test_a_time_without_offset_is_refused_without_booking(patient_client, doctor):
     response = patient_client.post(
         reverse("web:book", args=[doctor.pk]), {"start": "2027-01-06T09:00:00"}

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from domain.api.ratelimit import Bucket, limits_consume_sync
@@ -61,7 +62,12 @@ def verify_email_resend(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.detail)
     else:
         messages.success(request, f"We sent a new link to {request.user.email}.")
-    return redirect(request.POST.get("next") or "web:home")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = "web:home"
+    return redirect(back)
 
 
 def password_reset(request: HttpRequest) -> HttpResponse:

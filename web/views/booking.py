@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from domain.errors import Conflict, DomainError
+from domain.api.ratelimit import Bucket, limits_consume_sync
+from domain.errors import Conflict, DomainError, RateLimited
 from domain.models import DoctorProfile
 from domain.selectors.appointments import appointment_get, appointment_list
 from domain.selectors.doctors import doctor_get
@@ -27,9 +28,11 @@ from forecasting.slots import recommended_slots
 from web.forms import BookForm, CancelForm, FeedbackForm, SlotChoiceForm, WeekForm
 from web.views.common import (
     add_domain_error,
+    as_rate_limited,
     context_of,
     iso_utc,
     nearest_slots,
+    refuse_on_form,
     slots_by_day,
 )
 
@@ -122,12 +125,20 @@ def book(request: HttpRequest, doctor_id: int) -> HttpResponse:
     if form.is_valid():
         start = form.cleaned_data["start"]
         try:
+            # The API's burst limit per patient counts bookings made here too.
+            limits_consume_sync(Bucket("booking_patient", str(request.user.pk)))
             appointment = appointment_book(
                 request.user,
                 doctor_id=doctor.pk,
                 start=start,
                 reason=form.cleaned_data["reason"],
                 context=context_of(request),
+            )
+        except RateLimited as error:
+            refuse_on_form(form, error)
+            page = {"doctor": doctor, "form": form, "start": start}
+            return as_rate_limited(
+                render(request, "web/booking/confirm.html", page), error
             )
         except DomainError as error:
             add_domain_error(form, error)

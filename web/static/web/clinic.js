@@ -188,7 +188,17 @@
     dialog.id = "offer-" + offer.offer_id;
     dialog.className = "offer-dialog";
     dialog.setAttribute("aria-labelledby", dialog.id + "-title");
-    const when = new Date(offer.start).toLocaleString("en-GB", { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
+    // Until the doctor's zone is known the time reads in the browser's own;
+    // the pages show a doctor's times in that doctor's zone, and so does this.
+    function whenIn(timeZone) {
+      const format = { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" };
+      if (timeZone) {
+        format.timeZone = timeZone;
+        format.timeZoneName = "short";
+      }
+      return new Date(offer.start).toLocaleString("en-GB", format);
+    }
+    const when = whenIn(null);
     dialog.innerHTML =
       '<h2 id="' + dialog.id + '-title">A time is free for you</h2>' +
       '<p class="offer-what">' + when + '</p>' +
@@ -203,7 +213,7 @@
     fetch("/api/v1/doctors/" + offer.doctor_id, { credentials: "same-origin" })
       .then(function (reply) { return reply.ok ? reply.json() : null; })
       .then(function (doctor) {
-        if (doctor) dialog.querySelector(".offer-what").textContent = doctor.full_name + ", " + when;
+        if (doctor) dialog.querySelector(".offer-what").textContent = doctor.full_name + ", " + whenIn(doctor.time_zone);
       })
       .catch(function () {});
 
