@@ -22,6 +22,7 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py schedule_reminders
+	$(DEV_ENV) $(BIN)/python manage.py schedule_forecasting
 	$(DEV_ENV) $(BIN)/python manage.py run_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python -m uvicorn project.asgi:application --host $(HOST) --port $(PORT)

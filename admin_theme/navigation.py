@@ -23,6 +23,8 @@ def sidebar(request: HttpRequest) -> list[dict]:
                     "icon": "monitoring",
                     "link": reverse("admin:index"),
                 },
+                _item("Forecasts", "trending_up", "forecasting_demandforecast"),
+                _item("Forecast models", "model_training", "forecasting_forecastmodel"),
             ],
         },
         {
@@ -65,6 +67,7 @@ def sidebar(request: HttpRequest) -> list[dict]:
                 _item("API tokens", "key", "token_blacklist_outstandingtoken"),
                 _item("Revoked tokens", "block", "token_blacklist_blacklistedtoken"),
                 _item("Task results", "task_alt", "django_tasks_database_dbtaskresult"),
+                _item("Workers", "memory", "jobs_workerheartbeat"),
             ],
         },
     ]

@@ -1,5 +1,5 @@
 """Unfold admin classes for every model, grouped like the sidebar."""
 
-from admin_theme.admin import care, people, scheduling, system
+from admin_theme.admin import care, insights, people, scheduling, system
 
-__all__ = ["care", "people", "scheduling", "system"]
+__all__ = ["care", "insights", "people", "scheduling", "system"]

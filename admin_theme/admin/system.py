@@ -1,4 +1,4 @@
-"""System: the audit trail, API tokens and background task results."""
+"""System: the audit trail, API tokens, background task results and workers."""
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -12,6 +12,7 @@ from unfold.contrib.filters.admin import (
 
 from admin_theme.admin.base import ClinicModelAdmin, ReadOnlyAdmin
 from domain.models import AuditLog
+from project.jobs.models import WorkerHeartbeat
 
 
 @admin.register(AuditLog)
@@ -63,3 +64,11 @@ class TaskResultAdmin(DBTaskResultAdmin, ClinicModelAdmin):
         ("enqueued_at", RangeDateTimeFilter),
         "queue_name",
     )
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(ReadOnlyAdmin):
+    """The workers alive now: a row older than the stale time is a dead one."""
+
+    list_display = ("worker_id", "host", "pid", "started_at", "beat_at")
+    ordering = ("-beat_at",)

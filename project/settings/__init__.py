@@ -232,6 +232,8 @@ FORECAST_HOLIDAYS = [
 FORECAST_HIGH_DEMAND_SHARE = env_int("FORECAST_HIGH_DEMAND_PERCENT", 90) / 100
 # CPU threads the forecaster may use for training (the machine is shared).
 FORECAST_THREADS = env_int("FORECAST_THREADS", 1)
+# Hour of the day (UTC) of the nightly retraining (forecasting/tasks.py).
+FORECAST_RETRAIN_HOUR = env_int("FORECAST_RETRAIN_HOUR", 2)
 
 # --- Auth -------------------------------------------------------------------
 

@@ -25,9 +25,7 @@ def test_a_page_answers_503_with_retry_after_when_the_database_is_down(
 
 
 @pytest.mark.django_db
-def test_a_method_an_api_path_does_not_take_is_405_in_the_error_shape(
-    client, patient
-):
+def test_a_method_an_api_path_does_not_take_is_405_in_the_error_shape(client, patient):
     response = client.delete("/api/v1/me", headers=bearer(patient))
 
     assert response.status_code == 405

@@ -1,6 +1,6 @@
 """A doctor's schedule page and the forms that change working time."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -52,6 +52,27 @@ def test_schedule_shows_the_weeks_windows_and_appointments(doctor_client, doctor
     assert [w.start_time for w in wednesday["windows"]] == [time(9, 0)]
     assert [str(a.patient) for a in wednesday["appointments"]] == ["Ola Berg"]
     assert "Ola Berg" in response.text
+
+
+def test_schedule_shows_weekly_hours_on_the_days_they_apply(doctor_client, doctor):
+    WeeklyHours.objects.create(
+        doctor=doctor,
+        weekday=DAY.weekday(),
+        start_time=time(14),
+        end_time=time(17),
+        valid_until=DAY,
+    )
+
+    this_week = doctor_client.get(reverse("web:schedule"))
+    next_week = doctor_client.get(
+        reverse("web:schedule"), {"week": (DAY + timedelta(days=5)).isoformat()}
+    )
+
+    days = {entry["day"]: entry for entry in this_week.context["days"]}
+    assert [h.start_time for h in days[DAY]["weekly"]] == [time(14)]
+    assert all(not entry["weekly"] for d, entry in days.items() if d != DAY)
+    assert "Working 14:00–17:00" in this_week.text
+    assert all(not entry["weekly"] for entry in next_week.context["days"])
 
 
 def test_schedule_is_for_doctors_only(client):

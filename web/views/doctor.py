@@ -69,6 +69,15 @@ def _form_errors(request: HttpRequest, form) -> None:
             messages.error(request, f"{label}: {error}" if label else error)
 
 
+def _weekly_applies(hours, day) -> bool:
+    """Weekly hours work on ``day``: its weekday, inside their validity range."""
+    return (
+        hours.weekday == day.weekday()
+        and (hours.valid_from is None or hours.valid_from <= day)
+        and (hours.valid_until is None or day <= hours.valid_until)
+    )
+
+
 @doctor_required
 def schedule(request: HttpRequest, doctor: DoctorProfile) -> HttpResponse:
     """The week's appointments, windows and time off, day by day."""
@@ -86,6 +95,7 @@ def schedule(request: HttpRequest, doctor: DoctorProfile) -> HttpResponse:
         request.user, date_from=start - timedelta(days=1), date_to=end + timedelta(1)
     ).exclude(status="cancelled")
     time_off = time_off_list(doctor.pk, actor=request.user)
+    weekly_hours = weekly_hours_list(doctor.pk, actor=request.user)
     days = []
     for n in range(7):
         day = start + timedelta(days=n)
@@ -94,6 +104,7 @@ def schedule(request: HttpRequest, doctor: DoctorProfile) -> HttpResponse:
                 "day": day,
                 "is_today": day == today,
                 "windows": [w for w in windows if w.date == day],
+                "weekly": [h for h in weekly_hours if _weekly_applies(h, day)],
                 "appointments": [
                     a for a in appointments if a.start.astimezone(zone).date() == day
                 ],
@@ -116,7 +127,7 @@ def schedule(request: HttpRequest, doctor: DoctorProfile) -> HttpResponse:
             "week_end": end,
             "previous_week": start - timedelta(days=7),
             "next_week": start + timedelta(days=7),
-            "weekly_hours": weekly_hours_list(doctor.pk, actor=request.user),
+            "weekly_hours": weekly_hours,
             "time_off": time_off,
             "window_form": WindowForm(initial={"date": today}),
             "weekly_form": WeeklyHoursForm(),
