@@ -3,7 +3,11 @@
 The same bytes go into each appointment e-mail and out of
 ``GET appointments/{id}/ics``: the UID comes from the appointment id, SEQUENCE
 from ``Appointment.sequence`` and DTSTAMP from its last change, so a calendar
-recognises a later message as an update of the same event.
+recognises a later message as an update of the same event. A reschedule makes
+a new appointment row (the old one stays, cancelled, as history), but to the
+patient it is the same visit moved: its UID is that of the first appointment
+of the chain, and its SEQUENCE is higher than any before it, so the one
+invitation moves the calendar entry instead of adding a second one.
 """
 
 from datetime import UTC
@@ -25,9 +29,23 @@ _STATUS = {
 }
 
 
+def _first_of_chain(appointment: Appointment):
+    """The id of the appointment this one was moved from, first of all."""
+    first, previous = appointment.pk, appointment.rescheduled_from_id
+    while previous is not None:
+        first = previous
+        previous = (
+            Appointment.objects.filter(pk=previous)
+            .values_list("rescheduled_from_id", flat=True)
+            .first()
+        )
+    return first
+
+
 def appointment_uid(appointment: Appointment) -> str:
+    """The calendar event's UID, the same for every move of one visit."""
     host = urlsplit(settings.SITE_URL).hostname or "clinic.local"
-    return f"appointment-{appointment.pk}@{host}"
+    return f"appointment-{_first_of_chain(appointment)}@{host}"
 
 
 def appointment_method(appointment: Appointment) -> str:

@@ -65,7 +65,11 @@ def _calendar_part(appointment: Appointment) -> MIMEText:
 def appointment_mail(
     appointment: Appointment, *, kind: str, previous: Appointment | None = None
 ) -> EmailMultiAlternatives:
-    """A mail about one appointment, with its calendar file (and the old one's)."""
+    """A mail about one appointment, with its calendar file.
+
+    After a move the file updates the same event (see ``calendar.py``), so no
+    cancellation of the old time goes with it: that would cancel the event.
+    """
     doctor = appointment.doctor
     if kind == "booked" and appointment.status == "confirmed":
         kind = "confirmed"
@@ -89,9 +93,6 @@ def appointment_mail(
         context=context,
     )
     message.attach(_calendar_part(appointment))
-    # A move that created a new appointment also withdraws the old calendar entry.
-    if previous is not None and previous.pk != appointment.pk:
-        message.attach(_calendar_part(previous))
     return message
 
 

@@ -6,7 +6,7 @@ import jwt
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from ninja_jwt.tokens import AccessToken
+from ninja_jwt.tokens import AccessToken, RefreshToken
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +57,19 @@ def test_a_token_expired_beyond_the_skew_is_refused(client, patient):
     token = jwt.encode(claims, settings.SECRET_KEY, algorithm="HS256")
 
     assert _call(client, token).status_code == 401
+
+
+def test_a_refresh_token_revoked_at_logout_no_longer_refreshes(client, patient):
+    refresh = str(RefreshToken.for_user(patient))
+
+    logout = client.post(
+        "/api/v1/auth/logout", {"refresh": refresh}, content_type="application/json"
+    )
+    again = client.post(
+        "/api/v1/auth/token/refresh",
+        {"refresh": refresh},
+        content_type="application/json",
+    )
+
+    assert logout.status_code == 204
+    assert again.status_code == 401
