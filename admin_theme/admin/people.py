@@ -15,6 +15,7 @@ from unfold.decorators import action, display
 from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
 
 from admin_theme.admin.base import (
+    AuditedChangesMixin,
     ClinicModelAdmin,
     PatientScopedAdmin,
     request_context,
@@ -53,7 +54,7 @@ def record_patient_view(request: HttpRequest, patient: User) -> None:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin, PatientScopedAdmin):
+class UserAdmin(AuditedChangesMixin, DjangoUserAdmin, PatientScopedAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     change_password_form = AdminPasswordChangeForm
@@ -110,7 +111,7 @@ class UserAdmin(DjangoUserAdmin, PatientScopedAdmin):
 
 
 @admin.register(PatientProfile)
-class PatientProfileAdmin(PatientScopedAdmin):
+class PatientProfileAdmin(AuditedChangesMixin, PatientScopedAdmin):
     patient_field = "user"
     list_display = ("user", "date_of_birth", "gender", "contact_number", "created_at")
     list_filter = (

@@ -253,3 +253,28 @@ def test_cancel_action_reports_a_refusal_and_leaves_the_row(admin_client):
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.status == "completed"
+
+
+def test_editing_a_patient_profile_is_audited_without_its_values(admin_client):
+    patient = make_patient()
+    profile = patient.patient_profile
+    url = reverse("admin:domain_patientprofile_change", args=[profile.pk])
+
+    response = admin_client.post(
+        url,
+        {
+            "user": patient.pk,
+            "date_of_birth": "1990-05-17",
+            "gender": profile.gender,
+            "contact_number": "",
+            "symptoms": "recurring migraine",
+            "relative_contact_number": "",
+        },
+    )
+
+    assert response.status_code == 302
+    row = AuditLog.objects.get(action="patientprofile.changed_in_admin")
+    assert row.target_id == str(profile.pk)
+    assert row.actor.role == Role.ADMIN
+    assert "Symptoms" in row.detail["change"]
+    assert "migraine" not in str(row.detail)
