@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 
 from domain.validators import validate_not_future, validate_time_zone
 
@@ -26,6 +27,17 @@ class Gender(models.TextChoices):
     UNDISCLOSED = "undisclosed", "Prefer not to say"
 
 
+def same_text_ignoring_case(field: str, value: str) -> Q:
+    """``LOWER(field) = LOWER(value)``: the expression of the unique indexes.
+
+    Django's ``iexact`` compiles to ``UPPER(field) = UPPER(value)`` on
+    PostgreSQL (and ``LIKE`` on SQLite), which those indexes cannot serve, so
+    every sign-in would scan the users. Both sides are lowered in SQL, so the
+    comparison folds case exactly as the uniqueness rule does.
+    """
+    return Q(Exact(Lower(field), Lower(Value(value))))
+
+
 class ClinicUserManager(UserManager):
     """Superusers are clinic admins; lookups by username ignore case."""
 
@@ -35,10 +47,10 @@ class ClinicUserManager(UserManager):
         return super().create_superuser(username, email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        return self.get(same_text_ignoring_case("username", username))
 
     async def aget_by_natural_key(self, username):
-        return await self.aget(username__iexact=username)
+        return await self.aget(same_text_ignoring_case("username", username))
 
 
 class User(AbstractUser):

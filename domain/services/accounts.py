@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from domain import events
 from domain.context import RequestContext
@@ -21,6 +22,7 @@ from domain.models import (
     Specialization,
     User,
 )
+from domain.models.accounts import same_text_ignoring_case
 from domain.permissions import require_admin, require_doctor_manager
 from domain.services.audit import audit_record
 from domain.validators import validate_not_future, validate_time_zone
@@ -70,9 +72,12 @@ def _check_password(account: NewAccount) -> None:
 
 def _check_unique_identity(username: str, email: str, *, exclude: Any = None) -> None:
     users = User.objects.exclude(pk=exclude) if exclude else User.objects.all()
-    if username and users.filter(username__iexact=username).exists():
+    by_username = same_text_ignoring_case("username", username)
+    if username and users.filter(by_username).exists():
         raise Conflict("This username is already taken.", code="username_taken")
-    if email and users.filter(email__iexact=email).exists():
+    # The e-mail index leaves out empty addresses; so must the query, to use it.
+    by_email = same_text_ignoring_case("email", email) & ~Q(email="")
+    if email and users.filter(by_email).exists():
         raise Conflict(
             "An account with this e-mail address already exists.", code="email_taken"
         )

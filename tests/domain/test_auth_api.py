@@ -1,6 +1,8 @@
 """Sign-up, tokens and the caller's own record through the HTTP API."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from domain.models import AuditLog, PatientProfile, User
 from tests.conftest import bearer
@@ -161,3 +163,18 @@ def test_me_reports_the_doctor_id_for_doctors(client, doctor):
 
     assert response.json()["role"] == "doctor"
     assert response.json()["doctor_id"] == doctor.pk
+
+
+def test_sign_in_finds_the_user_through_the_case_insensitive_index(client):
+    make_patient(username="Ines.Quinn")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(
+            "/api/v1/auth/token/pair",
+            {"username": "ines.QUINN", "password": PASSWORD},
+            content_type="application/json",
+        )
+
+    assert response.status_code == 200
+    lookup = next(q["sql"] for q in queries if 'FROM "domain_user"' in q["sql"])
+    # LOWER(username), as the unique index is built; iexact's UPPER() is not.
+    assert 'LOWER("domain_user"."username")' in lookup
