@@ -43,6 +43,7 @@ def specializations_for_symptoms(text: str) -> set[int]:
     for keyword, specialization_id in SymptomKeyword.objects.values_list(
         "keyword", "specialization_id"
     ):
+        keyword = keyword.lower()
         if keyword in words or (" " in keyword and keyword in lowered):
             matches.add(specialization_id)
     return matches

@@ -4,7 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from domain.models import AuditLog, DoctorProfile, Specialization, User
+from domain.models import (
+    AuditLog,
+    DoctorProfile,
+    Specialization,
+    SymptomKeyword,
+    User,
+)
 from tests.conftest import bearer
 from tests.factories import make_doctor, make_specialization
 
@@ -72,6 +78,17 @@ def test_doctor_search_filters_by_specialization_text_symptoms_and_rating(client
     assert ids(symptoms="an itchy rash on my arm") == {skin.pk}
     assert ids(symptoms="chest pain when walking") == {heart.pk}
     assert ids(min_rating="4.5") == {skin.pk}
+
+
+def test_a_symptom_keyword_an_admin_typed_with_capitals_still_matches(client):
+    eyes = make_doctor(specialization=make_specialization("Ophthalmology"))
+    SymptomKeyword.objects.create(
+        keyword="Floaters", specialization=eyes.specialization
+    )
+
+    response = client.get(DOCTORS, {"symptoms": "I see floaters"})
+
+    assert [item["id"] for item in response.json()["items"]] == [eyes.pk]
 
 
 def test_inactive_doctors_are_hidden_from_search_and_detail(client):
