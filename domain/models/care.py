@@ -99,6 +99,11 @@ class Report(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["patient", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ReportKind.values), name="report_kind_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} report {self.id}"

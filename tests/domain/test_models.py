@@ -14,7 +14,10 @@ from domain.models import (
     DoctorProfile,
     Feedback,
     PatientProfile,
+    Report,
+    TimeOff,
     User,
+    WeeklyHours,
 )
 from tests.factories import (
     make_appointment,
@@ -122,6 +125,51 @@ def test_duplicate_patient_contact_number_is_refused(patient):
     )
 
     assert PatientProfile.objects.count() == 1
+
+
+def _rows(doctor, patient) -> dict:
+    """One valid row of each model whose columns the checks below guard."""
+    appointment = make_appointment(doctor=doctor, patient=patient, start=NINE)
+    return {
+        "user": patient,
+        "doctor": doctor,
+        "patient": patient.patient_profile,
+        "weekly": WeeklyHours.objects.create(
+            doctor=doctor, weekday=0, start_time=time(9), end_time=time(12)
+        ),
+        "time_off": TimeOff.objects.create(
+            doctor=doctor, start=NINE, end=NINE + timedelta(hours=2)
+        ),
+        "appointment": appointment,
+        "report": Report.objects.create(
+            patient=patient, doctor=doctor, appointment=appointment, size=1
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("row", "change"),
+    [
+        ("user", {"role": "superhero"}),
+        ("doctor", {"slot_minutes": 4}),
+        ("doctor", {"slot_minutes": 241}),
+        ("doctor", {"max_patients_per_day": 0}),
+        ("doctor", {"booking_horizon_days": 0}),
+        ("doctor", {"consultation_fee": Decimal("-1.00")}),
+        ("patient", {"gender": "unknown-value"}),
+        ("weekly", {"weekday": 7}),
+        ("weekly", {"end_time": time(8)}),
+        ("time_off", {"end": NINE - timedelta(minutes=1)}),
+        ("appointment", {"status": "lost"}),
+        ("report", {"kind": "horoscope"}),
+    ],
+)
+def test_a_value_outside_its_rule_is_refused_by_the_database(
+    doctor, patient, row, change
+):
+    record = _rows(doctor, patient)[row]
+
+    _refused(lambda: type(record).objects.filter(pk=record.pk).update(**change))
 
 
 def test_birth_date_before_1900_is_refused():
