@@ -19,8 +19,10 @@ WORKDIR /src
 COPY pyproject.toml ./
 # The CPU build of torch first, from PyTorch's own index: the default PyPI
 # wheel bundles CUDA libraries (gigabytes) that a CPU-only host never uses.
-# The version comes from pyproject.toml so the two cannot drift apart.
-RUN python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"]))' > requirements.txt \
+# The version comes from pyproject.toml so the two cannot drift apart. The
+# `s3` extra comes too: object storage is how the web service and the worker
+# share reports and model weights (PRIVATE_STORAGE_BUCKET).
+RUN python -c 'import tomllib; p = tomllib.load(open("pyproject.toml", "rb"))["project"]; print("\n".join(p["dependencies"] + p["optional-dependencies"]["s3"]))' > requirements.txt \
     && grep -E '^torch[=<>~ ]' requirements.txt > torch-requirement.txt \
     && pip install --index-url https://download.pytorch.org/whl/cpu --requirement torch-requirement.txt \
     && pip install --requirement requirements.txt \

@@ -1,5 +1,6 @@
 """Scoring a doctor's free slots for a patient, and picking the best ones."""
 
+import logging
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,8 @@ from forecasting.core.scoring import SlotScore, score_slot
 from forecasting.models import ModelKind
 from forecasting.selectors import daily_load, serving_model
 
+logger = logging.getLogger(__name__)
+
 _risk_cache: dict[int, RiskModel] = {}
 
 # Used when no no-show model has been trained yet: the share of bookings
@@ -33,8 +36,15 @@ def _risk_model() -> RiskModel | None:
     if row is None:
         return None
     if row.pk not in _risk_cache:
+        try:
+            model = load_risk_model(row)
+        except OSError:
+            # The weights were written where this process cannot read them (a
+            # worker's own disk without shared storage): score without them.
+            logger.warning("no-show model v%s weights unreadable", row.version)
+            return None
         _risk_cache.clear()
-        _risk_cache[row.pk] = load_risk_model(row)
+        _risk_cache[row.pk] = model
     return _risk_cache[row.pk]
 
 

@@ -77,3 +77,51 @@ def test_unknown_doctor_is_404_and_bad_limit_422(client, open_doctor):
     assert client.get("/api/v1/doctors/999/slots/recommended").status_code == 404
     response = client.get(f"/api/v1/doctors/{open_doctor.pk}/slots/recommended?limit=0")
     assert response.status_code == 422
+
+
+def _no_show_row(**fields) -> ForecastModel:
+    today = timezone.now().date()
+    return ForecastModel.objects.create(
+        kind="no_show",
+        version=1,
+        good=True,
+        data_start=today - timedelta(days=300),
+        data_end=today - timedelta(days=1),
+        code_version="test",
+        **fields,
+    )
+
+
+def test_a_trained_no_show_model_scores_a_patients_slots(
+    client, clinic_with_history, weights_storage
+):
+    from forecasting.services import no_show_model_train
+
+    doctors, patients = clinic_with_history
+    # This small history may not pass the model's gate; serve it regardless,
+    # so the scoring runs on real weights.
+    row = no_show_model_train()
+    ForecastModel.objects.filter(pk=row.pk).update(good=True)
+
+    response = client.get(
+        f"/api/v1/doctors/{doctors[0].pk}/slots/recommended?limit=5",
+        headers=bearer(patients[0]),
+    )
+
+    assert response.status_code == 200
+    slots = response.json()["slots"]
+    assert slots and all(0 <= slot["score"] <= 1 for slot in slots)
+
+
+def test_unreadable_no_show_weights_fall_back_to_the_default_attendance(
+    client, open_doctor, weights_storage, patient
+):
+    # The row exists, its file does not (written on another machine's disk).
+    _no_show_row(weights="forecasting/no-show-v1.pt")
+
+    response = client.get(
+        f"/api/v1/doctors/{open_doctor.pk}/slots/recommended", headers=bearer(patient)
+    )
+
+    assert response.status_code == 200
+    assert response.json()["slots"]

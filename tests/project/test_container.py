@@ -74,7 +74,7 @@ def test_dockerfile_passes_hadolint():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_build_stage_installs_exactly_the_project_dependencies(tmp_path):
+def test_build_stage_installs_the_project_and_s3_dependencies(tmp_path):
     # The build runs a one-line Python program over pyproject.toml; run the
     # very same line and check the torch pin the CPU index gets.
     program = re.search(r"RUN python -c '(.+?)' > requirements.txt", _dockerfile())
@@ -89,9 +89,8 @@ def test_build_stage_installs_exactly_the_project_dependencies(tmp_path):
         check=True,
     )
 
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
-        "dependencies"
-    ]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = project["dependencies"] + project["optional-dependencies"]["s3"]
     assert result.stdout.splitlines() == declared
     torch = [
         line for line in result.stdout.splitlines() if re.match(r"^torch[=<>~ ]", line)
