@@ -19,7 +19,7 @@ from domain.errors import InvalidInput
 from domain.models import DoctorProfile, Specialization
 from domain.selectors import analytics
 from domain.selectors.analytics import Scope
-from forecasting.selectors import forecast_totals, high_demand_days
+from forecasting.selectors import forecast_after_scope
 
 logger = logging.getLogger(__name__)
 
@@ -263,35 +263,12 @@ def _days_ahead_chart(days_ahead: list[dict], forecast: list[dict]) -> dict:
     return _chart([_short(row["date"]) for row in days_ahead], datasets)
 
 
-def _high_demand(scope: Scope) -> list[dict[str, Any]]:
-    """Doctor-days the forecaster flags in the 14 days after the reference day."""
-    rows = high_demand_days(
-        date_from=scope.date_to + timedelta(days=1), days=14, doctor_id=scope.doctor_id
-    )
-    if scope.specialization_id is not None:
-        rows = rows.filter(doctor__specialization_id=scope.specialization_id)
-    return [
-        {
-            "date": row.date,
-            "doctor": str(row.doctor),
-            "specialization": row.doctor.specialization.name,
-            "expected": round(row.expected, 1),
-            "capacity": row.capacity,
-        }
-        for row in rows[:DOCTORS_SHOWN]
-    ]
-
-
 def dashboard_figures(scope: Scope) -> dict[str, Any]:
     """Every card and chart of the dashboard for one scope."""
     rates = analytics.analytics_rates(scope)
     utilisation = analytics.analytics_utilisation(scope)
-    forecast = forecast_totals(
-        date_from=scope.date_to + timedelta(days=1),
-        days=14,
-        doctor_ids=[scope.doctor_id] if scope.doctor_id is not None else None,
-        specialization_id=scope.specialization_id,
-    )
+    ahead = forecast_after_scope(scope, days=14)
+    forecast = ahead["totals"]
     days_ahead = analytics.analytics_busiest_days_ahead(scope, days=14)
     activity = analytics.analytics_activity(scope)
     by_time = activity["by_time"]
@@ -311,7 +288,7 @@ def dashboard_figures(scope: Scope) -> dict[str, Any]:
         "no_show_change": _change(rates["no_show_change"]),
         "waitlist": analytics.analytics_waitlist(scope),
         "has_forecast": bool(forecast),
-        "high_demand": _high_demand(scope),
+        "high_demand": ahead["high_demand"][:DOCTORS_SHOWN],
         "charts": {
             "trend": _trend_chart(activity["trend"], forecast),
             "workload": _workload_chart(analytics.analytics_workload(scope)),

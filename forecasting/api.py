@@ -6,13 +6,20 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.models import AnonymousUser
 from ninja import Field, Query, Router, Schema
 
+from domain.api.analytics import Filters, scope_of
 from domain.api.common import AUTH, errors, run_service, user_of
 from domain.api.types import IsoDate, IsoDateTime, RecordId
 from forecasting.models import DemandForecast
-from forecasting.selectors import doctor_forecast_view, high_demand_view
+from forecasting.selectors import (
+    doctor_forecast_view,
+    forecast_after_scope,
+    high_demand_view,
+)
 from forecasting.slots import recommended_slots
 
 router = Router(tags=["forecasts"], auth=AUTH)
+# Mounted under /analytics: the dashboard's forecast figures, as JSON.
+analytics_router = Router(tags=["analytics"], auth=AUTH)
 # Mounted under /doctors: GET /doctors/{id}/slots/recommended.
 doctor_router = Router(tags=["forecasts"])
 
@@ -135,3 +142,37 @@ async def recommended(request, doctor_id: RecordId, span: Query[RecommendedRange
         slot["start"] = slot["start"].astimezone(zone)
         slot["end"] = slot["end"].astimezone(zone)
     return {"doctor_id": doctor_id, **found}
+
+
+class ForecastTotalOut(Schema):
+    date: IsoDate
+    expected: float = Field(description="sum of the doctors' expected counts")
+    lower: int = Field(description="sum of their 80% lower bounds")
+    upper: int = Field(description="sum of their 80% upper bounds")
+    capacity: int
+    high_demand_doctors: int
+
+
+class FlaggedDayOut(Schema):
+    date: IsoDate
+    doctor_id: RecordId
+    doctor: str
+    specialization: str
+    expected: float
+    capacity: int
+
+
+class ForecastAheadOut(Schema):
+    totals: list[ForecastTotalOut]
+    high_demand: list[FlaggedDayOut]
+
+
+@analytics_router.get(
+    "/forecast",
+    response={200: ForecastAheadOut, **errors(401, 403, 422)},
+    summary="The 14 days after date_to: forecast totals and high-demand days",
+    description="The same filters as the other analytics; the band sums each "
+    "doctor's 80% bounds, so it is wider than an 80% interval of the total.",
+)
+async def forecast_ahead(request, filters: Query[Filters]):
+    return await run_service(forecast_after_scope, scope_of(request, filters))

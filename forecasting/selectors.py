@@ -15,6 +15,7 @@ from django.utils import timezone
 from domain.errors import NotFound
 from domain.models import DoctorProfile, Role, User
 from domain.permissions import require_doctor_insight, require_role
+from domain.selectors.analytics import Scope
 from forecasting.models import DemandForecast, ForecastModel, ModelKind
 
 
@@ -150,3 +151,32 @@ def forecast_totals(
         }
         for row in totals
     ]
+
+
+def forecast_after_scope(scope: Scope, *, days: int = 14) -> dict:
+    """The stored forecast of the ``days`` after a dashboard scope's reference
+    day, for the scope's doctors: per-day ``totals`` (``forecast_totals``) and
+    the ``high_demand`` doctor-days, by date, with doctor and specialization."""
+    start = scope.date_to + timedelta(days=1)
+    flagged = high_demand_days(date_from=start, days=days, doctor_id=scope.doctor_id)
+    if scope.specialization_id is not None:
+        flagged = flagged.filter(doctor__specialization_id=scope.specialization_id)
+    return {
+        "totals": forecast_totals(
+            date_from=start,
+            days=days,
+            doctor_ids=[scope.doctor_id] if scope.doctor_id is not None else None,
+            specialization_id=scope.specialization_id,
+        ),
+        "high_demand": [
+            {
+                "date": row.date,
+                "doctor_id": row.doctor_id,
+                "doctor": str(row.doctor),
+                "specialization": row.doctor.specialization.name,
+                "expected": round(row.expected, 1),
+                "capacity": row.capacity,
+            }
+            for row in flagged
+        ],
+    }

@@ -74,6 +74,7 @@ api.add_router("/doctors", feedback.doctor_router)
 api.add_router("/reports", report_routes.router)
 api.add_router("/analytics", analytics.router)
 api.add_router("/forecasts", forecasting_api.router)
+api.add_router("/analytics", forecasting_api.analytics_router)
 api.add_router("/doctors", forecasting_api.doctor_router)
 
 

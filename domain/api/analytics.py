@@ -125,7 +125,8 @@ class DayAheadOut(Schema):
     booked: int
 
 
-def _scope(request, filters: Filters) -> Scope:
+def scope_of(request, filters: Filters) -> Scope:
+    """The filters as a scope, for admins only (403 for anyone else)."""
     require_admin(user_of(request))
     return analytics.scope_build(
         timezone.localdate(),
@@ -153,7 +154,7 @@ def _summary(scope: Scope) -> dict:
     summary="The dashboard cards: the day, this week's utilisation, rates, waitlist",
 )
 async def summary(request, filters: Query[Filters]):
-    return await run_service(_summary, _scope(request, filters))
+    return await run_service(_summary, scope_of(request, filters))
 
 
 @router.get(
@@ -162,7 +163,7 @@ async def summary(request, filters: Query[Filters]):
     summary="Appointments booked, completed and cancelled per day of the range",
 )
 async def trend(request, filters: Query[Filters]):
-    return await run_service(analytics.analytics_trend, _scope(request, filters))
+    return await run_service(analytics.analytics_trend, scope_of(request, filters))
 
 
 @router.get(
@@ -171,7 +172,7 @@ async def trend(request, filters: Query[Filters]):
     summary="Booked hours against capacity per doctor, this week and next",
 )
 async def workload(request, filters: Query[Filters]):
-    return await run_service(analytics.analytics_workload, _scope(request, filters))
+    return await run_service(analytics.analytics_workload, scope_of(request, filters))
 
 
 @router.get(
@@ -181,7 +182,7 @@ async def workload(request, filters: Query[Filters]):
 )
 async def rates_by_doctor(request, filters: Query[Filters]):
     return await run_service(
-        analytics.analytics_rates_by_doctor, _scope(request, filters)
+        analytics.analytics_rates_by_doctor, scope_of(request, filters)
     )
 
 
@@ -192,7 +193,7 @@ async def rates_by_doctor(request, filters: Query[Filters]):
 )
 async def rates_by_time(request, filters: Query[Filters]):
     return await run_service(
-        analytics.analytics_rates_by_time, _scope(request, filters)
+        analytics.analytics_rates_by_time, scope_of(request, filters)
     )
 
 
@@ -202,7 +203,7 @@ async def rates_by_time(request, filters: Query[Filters]):
     summary="How far ahead the range's appointments were booked",
 )
 async def lead_times(request, filters: Query[Filters]):
-    return await run_service(analytics.analytics_lead_times, _scope(request, filters))
+    return await run_service(analytics.analytics_lead_times, scope_of(request, filters))
 
 
 @router.get(
@@ -212,5 +213,5 @@ async def lead_times(request, filters: Query[Filters]):
 )
 async def days_ahead(request, filters: Query[Filters]):
     return await run_service(
-        analytics.analytics_busiest_days_ahead, _scope(request, filters)
+        analytics.analytics_busiest_days_ahead, scope_of(request, filters)
     )

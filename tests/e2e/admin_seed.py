@@ -1,4 +1,5 @@
-"""A small clinic with 60 days of history, for the admin dashboard's browser test.
+"""A small clinic with 60 days of history and a stored two-week forecast, for the
+admin dashboard's browser test.
 
 Run as ``python -m tests.e2e.admin_seed`` with the server's environment. It
 prints one JSON line: the admin's username and the card figures counted here,
@@ -14,6 +15,7 @@ def main() -> dict:
     from django.utils import timezone
 
     from domain.models import Appointment, WaitlistEntry, WeeklyHours
+    from forecasting.models import DemandForecast, ForecastModel
     from tests.factories import (
         make_doctor,
         make_patient,
@@ -86,6 +88,10 @@ def main() -> dict:
             date_to=today + timedelta(days=10),
         )
 
+    high_demand = _store_forecast(
+        doctors, today=today, rng=rng, models=(ForecastModel, DemandForecast)
+    )
+
     window = [r for r in rows if 0 <= (today - r.start.date()).days < 30]
     cancelled = sum(r.status == "cancelled" for r in window)
     no_show = sum(r.status == "no_show" for r in window)
@@ -97,7 +103,45 @@ def main() -> dict:
         "cancellation": f"{cancelled / len(window) * 100:.1f}%",
         "no_show": f"{no_show / (no_show + completed) * 100:.1f}%",
         "waitlist": 3,
+        "high_demand": high_demand,
     }
+
+
+def _store_forecast(doctors, *, today, rng, models) -> int:
+    """What training would store: 14 days per doctor from tomorrow; returns how
+    many doctor-days are flagged (the first doctor's weekdays are near full)."""
+    ForecastModel, DemandForecast = models
+    model = ForecastModel.objects.create(
+        kind="demand",
+        version=1,
+        good=True,
+        weights="forecasting/demand-v1.pt",
+        data_start=today - timedelta(days=60),
+        data_end=today - timedelta(days=1),
+        code_version="e2e",
+    )
+    flagged = 0
+    for d, doctor in enumerate(doctors):
+        for offset in range(1, 15):
+            day = today + timedelta(days=offset)
+            capacity = 8 if day.weekday() < 5 else 0
+            expected = (
+                0.0 if not capacity else (7.6 if d == 0 else 3 + rng.random() * 3)
+            )
+            high = capacity > 0 and expected >= 0.9 * capacity
+            flagged += high
+            DemandForecast.objects.create(
+                doctor=doctor,
+                date=day,
+                expected=expected,
+                lower=int(expected * 0.7),
+                upper=int(expected * 1.3) + 1,
+                capacity=capacity,
+                high_demand=high,
+                model=model,
+                origin=today - timedelta(days=1),
+            )
+    return flagged
 
 
 if __name__ == "__main__":

@@ -56,6 +56,9 @@ def test_admin_dashboard_shows_the_clinic_at_a_glance(server, new_page, clinic):
             };
         })"""
     )
+    flagged = page.locator("#high-demand tbody tr")
+    assert flagged.count() == min(clinic["high_demand"], 12)
+    assert "Okafor" in flagged.first.inner_text()
     assert len(charts) == 7
     assert all(chart and chart["height"] > 100 for chart in charts), charts
     assert all(chart["points"] > 0 for chart in charts), charts

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from forecasting.models import DemandForecast, ForecastModel
 from tests.conftest import bearer
-from tests.factories import make_doctor
+from tests.factories import make_doctor, make_specialization
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +148,32 @@ def test_dashboard_totals_sum_the_doctors_per_date(doctor, stored):
     }
     assert totals[2]["high_demand_doctors"] == 1
     assert len(forecast_totals(date_from=today, days=3, doctor_ids=[other.pk])) == 1
+
+
+def test_the_analytics_forecast_gives_the_dashboards_figures(
+    client, doctor, admin_user, stored
+):
+    today = timezone.localdate()
+
+    response = client.get("/api/v1/analytics/forecast", headers=bearer(admin_user))
+    other = client.get(
+        "/api/v1/analytics/forecast",
+        {"specialization_id": make_specialization("Urology").pk},
+        headers=bearer(admin_user),
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    # The days after the reference day (today): the second to fifth stored.
+    assert [row["expected"] for row in body["totals"]] == [5.5, 9.4, 0.0, 6.0]
+    assert body["totals"][1]["high_demand_doctors"] == 1
+    assert [(row["date"], row["doctor_id"]) for row in body["high_demand"]] == [
+        (str(today + timedelta(days=2)), doctor.pk)
+    ]
+    assert other.json() == {"totals": [], "high_demand": []}
+
+
+def test_only_admins_read_the_analytics_forecast(client, doctor, stored):
+    response = client.get("/api/v1/analytics/forecast", headers=bearer(doctor.user))
+
+    assert response.status_code == 403

@@ -340,6 +340,7 @@ MATRIX: dict[tuple[str, str], Row] = {
     ),
     # Staff (doctors and admins) see which days run hot.
     ("GET", "/api/v1/forecasts/high-demand"): Row(expect(401, 403, 403, 200, 200, 200)),
+    ("GET", "/api/v1/analytics/forecast"): Row(ADMIN_ONLY),
     ("GET", "/api/v1/doctors/{doctor_id}/slots/recommended"): Row(
         everyone(200),
         path_params=lambda w: {"doctor_id": w.doctor.pk},
