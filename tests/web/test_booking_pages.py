@@ -49,6 +49,24 @@ def test_doctor_page_lists_the_weeks_free_slots_as_choices(client, doctor):
     assert 'value="2027-01-06T09:30:00+00:00"' in response.text
 
 
+def test_pages_show_a_doctors_times_on_the_doctors_own_clock(client):
+    kolkata = make_doctor(time_zone="Asia/Kolkata")
+    make_window(kolkata, DAY, "09:00", "09:30")
+    patient = make_patient()
+    client.force_login(patient)
+    # 09:00 in Kolkata is 03:30 UTC.
+    nine_local = datetime(2027, 1, 6, 3, 30, tzinfo=UTC)
+
+    week = client.get(reverse("web:doctor", args=[kolkata.pk]))
+    confirm = client.get(
+        reverse("web:book", args=[kolkata.pk]), {"start": nine_local.isoformat()}
+    )
+
+    assert ">09:00<" in week.text
+    assert ">03:30<" not in week.text
+    assert "Wednesday 6 January 2027, 09:00" in confirm.text
+
+
 def test_week_parameter_moves_the_week_but_never_before_today(client, doctor):
     later = client.get(reverse("web:doctor", args=[doctor.pk]), {"week": "2027-01-11"})
     past = client.get(reverse("web:doctor", args=[doctor.pk]), {"week": "2020-01-01"})

@@ -2,22 +2,23 @@
 
 import calendar
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django import template
 
 from domain.errors import DomainError
 from domain.permissions import require_email_verified
+from web.views.common import wall_clock
 
 register = template.Library()
 
 
 @register.filter
 def in_zone(value: datetime | None, zone: str) -> datetime | None:
-    """The instant in the given IANA zone (a doctor's wall-clock time)."""
+    """The instant as wall-clock time in the given IANA zone (a doctor's);
+    naive, so that the ``date`` and ``time`` filters keep it (``wall_clock``)."""
     if value is None:
         return None
-    return value.astimezone(ZoneInfo(zone))
+    return wall_clock(value, zone)
 
 
 @register.filter

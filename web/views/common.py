@@ -14,6 +14,16 @@ from domain.errors import DomainError, RateLimited
 from domain.scheduling.slots import Slot
 
 
+def wall_clock(instant: datetime, zone: str) -> datetime:
+    """The instant as a naive wall-clock time in ``zone``, for display.
+
+    Naive on purpose: Django's ``date`` and ``time`` template filters turn an
+    aware value into the current time zone (UTC here) before formatting it,
+    which would show every doctor outside UTC the wrong hours.
+    """
+    return instant.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
 def context_of(request: HttpRequest) -> RequestContext:
     """Who is acting and from where, for the audit trail."""
     return RequestContext.from_request(
@@ -79,18 +89,17 @@ def slots_by_day(
     ``held`` slots are merged in by start and marked, so they read as taken
     for now rather than missing.
     """
-    tz = ZoneInfo(zone)
     grouped: dict[date, list[SlotView]] = {
         date_from + timedelta(days=n): [] for n in range(days)
     }
     marked = [(slot, False) for slot in slots] + [(slot, True) for slot in held]
     for slot, is_held in sorted(marked, key=lambda pair: pair[0].start):
-        local = slot.start.astimezone(tz)
+        local = wall_clock(slot.start, zone)
         if local.date() in grouped:
             grouped[local.date()].append(
                 SlotView(
                     start=local,
-                    end=slot.end.astimezone(tz),
+                    end=wall_clock(slot.end, zone),
                     value=iso_utc(slot.start),
                     held=is_held,
                 )
