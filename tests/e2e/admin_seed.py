@@ -27,14 +27,21 @@ def main() -> dict:
     admin = make_user(
         username="dashboard-admin", role="admin", is_staff=True, is_superuser=True
     )
-    names = ["Okafor", "Lindqvist", "Tanaka", "Moreau", "Haddad", "Silva"]
+    names = [
+        ("Amara", "Okafor"),
+        ("Sven", "Lindqvist"),
+        ("Yuki", "Tanaka"),
+        ("Claire", "Moreau"),
+        ("Omar", "Haddad"),
+        ("Lucia", "Silva"),
+    ]
     specializations = ["Cardiology", "Dermatology", "General Practice"]
     doctors = [
         make_doctor(
             specialization=make_specialization(specializations[i % 3]),
-            user_fields={"first_name": "Dr", "last_name": name},
+            user_fields={"first_name": first, "last_name": last},
         )
-        for i, name in enumerate(names)
+        for i, (first, last) in enumerate(names)
     ]
     for doctor in doctors:
         for weekday in range(5):
