@@ -129,3 +129,37 @@ def make_offer(
         end=start + timedelta(minutes=minutes),
         expires_at=timezone.now() + expires_in,
     )
+
+
+def make_forecast(
+    doctor: DoctorProfile, *, start: date, expected: list[float], capacity: int = 8
+) -> list:
+    """Stored forecasts for ``doctor`` from ``start``, as training would write
+    them, with a serving demand model; a day at 90% of capacity is flagged."""
+    from forecasting.models import DemandForecast, ForecastModel
+
+    model = ForecastModel.objects.filter(kind="demand", good=True).first()
+    if model is None:
+        model = ForecastModel.objects.create(
+            kind="demand",
+            version=1,
+            good=True,
+            weights="forecasting/demand-v1.pt",
+            data_start=start - timedelta(days=365),
+            data_end=start - timedelta(days=1),
+            code_version="test",
+        )
+    return [
+        DemandForecast.objects.create(
+            doctor=doctor,
+            date=start + timedelta(days=n),
+            expected=value,
+            lower=int(value * 0.7),
+            upper=int(value * 1.3) + 1,
+            capacity=capacity,
+            high_demand=value >= 0.9 * capacity,
+            model=model,
+            origin=start - timedelta(days=1),
+        )
+        for n, value in enumerate(expected)
+    ]

@@ -32,6 +32,7 @@ def main(kind: str, name: str) -> dict:
     from domain.selectors.slots import local_today
     from tests.factories import (
         make_appointment,
+        make_forecast,
         make_doctor,
         make_patient,
         make_specialization,
@@ -97,6 +98,12 @@ def main(kind: str, name: str) -> dict:
         )
         behind = make_appointment(
             doctor=doctor, patient=second, start=now - timedelta(minutes=10)
+        )
+        # The next two weeks as training would store them: busy midweek.
+        make_forecast(
+            doctor,
+            start=local_today(doctor),
+            expected=[7.4, 5.0, 8.0, 7.6, 4.0, 0.0, 0.0, 6.5, 7.9, 5.5, 7.3, 3.0],
         )
         return {
             "doctor": name,

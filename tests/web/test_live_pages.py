@@ -16,6 +16,7 @@ from domain.models import (
 from tests.factories import (
     make_appointment,
     make_doctor,
+    make_forecast,
     make_offer,
     make_patient,
     make_window,
@@ -252,6 +253,18 @@ def test_offers_and_waitlists_show_on_my_appointments(client, doctor):
     assert list(response.context["offers"]) == [offer]
     assert WaitlistOffer.objects.count() == 1
     assert "Times offered to you" in response.text
+
+
+def test_queue_page_marks_the_busy_days_of_the_forecast(client, doctor, today):
+    make_forecast(doctor, start=NOW.date(), expected=[3.0, 7.5, 8.0, 2.0])
+    client.force_login(doctor.user)
+
+    response = client.get(reverse("web:queue"))
+
+    days = response.context["forecast"]["days"]
+    assert [day.high_demand for day in days] == [False, True, True, False]
+    assert response.text.count('class="forecast-busy"') == 2
+    assert "8 of 8" in response.text
 
 
 def test_queue_page_says_when_there_is_no_forecast_yet(client, doctor, today):
