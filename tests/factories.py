@@ -131,24 +131,31 @@ def make_offer(
     )
 
 
+def make_demand_model(*, trained_up_to: date | None = None):
+    """A registered demand model that passed its gate (no weights file)."""
+    from forecasting.models import ForecastModel
+
+    end = trained_up_to or timezone.localdate() - timedelta(days=1)
+    return ForecastModel.objects.create(
+        kind="demand",
+        version=(ForecastModel.objects.filter(kind="demand").count() + 1),
+        good=True,
+        weights="forecasting/demand-v1.pt",
+        data_start=end - timedelta(days=365),
+        data_end=end,
+        code_version="test",
+    )
+
+
 def make_forecast(
     doctor: DoctorProfile, *, start: date, expected: list[float], capacity: int = 8
 ) -> list:
     """Stored forecasts for ``doctor`` from ``start``, as training would write
-    them, with a serving demand model; a day at 90% of capacity is flagged."""
+    them, by the serving demand model; a day at 90% of capacity is flagged."""
     from forecasting.models import DemandForecast, ForecastModel
 
     model = ForecastModel.objects.filter(kind="demand", good=True).first()
-    if model is None:
-        model = ForecastModel.objects.create(
-            kind="demand",
-            version=1,
-            good=True,
-            weights="forecasting/demand-v1.pt",
-            data_start=start - timedelta(days=365),
-            data_end=start - timedelta(days=1),
-            code_version="test",
-        )
+    model = model or make_demand_model(trained_up_to=start - timedelta(days=1))
     return [
         DemandForecast.objects.create(
             doctor=doctor,
@@ -157,7 +164,7 @@ def make_forecast(
             lower=int(value * 0.7),
             upper=int(value * 1.3) + 1,
             capacity=capacity,
-            high_demand=value >= 0.9 * capacity,
+            high_demand=capacity > 0 and value >= 0.9 * capacity,
             model=model,
             origin=start - timedelta(days=1),
         )

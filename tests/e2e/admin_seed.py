@@ -15,7 +15,6 @@ def main() -> dict:
     from django.utils import timezone
 
     from domain.models import Appointment, WaitlistEntry, WeeklyHours
-    from forecasting.models import DemandForecast, ForecastModel
     from tests.factories import (
         make_doctor,
         make_patient,
@@ -95,9 +94,7 @@ def main() -> dict:
             date_to=today + timedelta(days=10),
         )
 
-    high_demand = _store_forecast(
-        doctors, today=today, rng=rng, models=(ForecastModel, DemandForecast)
-    )
+    high_demand = _store_forecast(doctors, today=today, rng=rng)
 
     window = [r for r in rows if 0 <= (today - r.start.date()).days < 30]
     cancelled = sum(r.status == "cancelled" for r in window)
@@ -114,40 +111,25 @@ def main() -> dict:
     }
 
 
-def _store_forecast(doctors, *, today, rng, models) -> int:
+def _store_forecast(doctors, *, today, rng) -> int:
     """What training would store: 14 days per doctor from tomorrow; returns how
     many doctor-days are flagged (the first doctor's weekdays are near full)."""
-    ForecastModel, DemandForecast = models
-    model = ForecastModel.objects.create(
-        kind="demand",
-        version=1,
-        good=True,
-        weights="forecasting/demand-v1.pt",
-        data_start=today - timedelta(days=60),
-        data_end=today - timedelta(days=1),
-        code_version="e2e",
-    )
+    from tests.factories import make_forecast
+
     flagged = 0
     for d, doctor in enumerate(doctors):
-        for offset in range(1, 15):
-            day = today + timedelta(days=offset)
-            capacity = 8 if day.weekday() < 5 else 0
-            expected = (
-                0.0 if not capacity else (7.6 if d == 0 else 3 + rng.random() * 3)
+        days = [today + timedelta(days=offset) for offset in range(1, 15)]
+        working = [day.weekday() < 5 for day in days]
+        expected = [
+            (7.6 if d == 0 else 3 + rng.random() * 3) if works else 0.0
+            for works in working
+        ]
+        # Weekends have no capacity: expected 0 of 0 is never flagged.
+        for day, works, value in zip(days, working, expected, strict=True):
+            rows = make_forecast(
+                doctor, start=day, expected=[value], capacity=8 if works else 0
             )
-            high = capacity > 0 and expected >= 0.9 * capacity
-            flagged += high
-            DemandForecast.objects.create(
-                doctor=doctor,
-                date=day,
-                expected=expected,
-                lower=int(expected * 0.7),
-                upper=int(expected * 1.3) + 1,
-                capacity=capacity,
-                high_demand=high,
-                model=model,
-                origin=today - timedelta(days=1),
-            )
+            flagged += rows[0].high_demand
     return flagged
 
 

@@ -32,8 +32,8 @@ def main(kind: str, name: str) -> dict:
     from domain.selectors.slots import local_today
     from tests.factories import (
         make_appointment,
-        make_forecast,
         make_doctor,
+        make_forecast,
         make_patient,
         make_specialization,
         make_window,

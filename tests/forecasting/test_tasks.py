@@ -9,7 +9,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from forecasting import tasks
-from forecasting.models import ForecastModel
+from tests.factories import make_demand_model
 
 pytestmark = pytest.mark.django_db
 
@@ -20,19 +20,6 @@ def _queued() -> list[DBTaskResult]:
             task_path=tasks.retrain_nightly.module_path,
             status=TaskResultStatus.READY,
         )
-    )
-
-
-def _serving_model() -> ForecastModel:
-    today = timezone.now().date()
-    return ForecastModel.objects.create(
-        kind="demand",
-        version=1,
-        good=True,
-        weights="forecasting/demand-v1.pt",
-        data_start=today - timedelta(days=300),
-        data_end=today - timedelta(days=1),
-        code_version="test",
     )
 
 
@@ -63,7 +50,7 @@ def test_an_untrained_clinic_is_trained_at_once_and_only_queued_once():
 
 def test_with_a_serving_model_the_command_queues_tonights_run(capsys, settings):
     settings.FORECAST_RETRAIN_HOUR = 2
-    _serving_model()
+    make_demand_model()
     now = timezone.now()
 
     call_command("schedule_forecasting")

@@ -1,12 +1,9 @@
 """Health, liveness and readiness probes."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import OperationalError, connections
-from django.utils import timezone
 
-from forecasting.models import ForecastModel
+from tests.factories import make_demand_model
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,16 +63,7 @@ def test_readiness_reports_a_registered_model_as_loaded(client):
     assert client.get("/readyz").json()["checks"]["forecasting_model"] == (
         "not_trained"
     )
-    today = timezone.localdate()
-    ForecastModel.objects.create(
-        kind="demand",
-        version=1,
-        good=True,
-        weights="forecasting/demand-v1.pt",
-        data_start=today - timedelta(days=300),
-        data_end=today - timedelta(days=1),
-        code_version="test",
-    )
+    make_demand_model()
 
     assert client.get("/readyz").json()["checks"]["forecasting_model"] == "loaded"
 
