@@ -8,8 +8,8 @@ from channels.db import database_sync_to_async as db_async
 from django.test import Client
 
 from domain.context import SYSTEM
-from domain.services.booking import appointment_complete
-from domain.services.queue import appointment_check_in
+from domain.services.booking import appointment_complete, appointment_no_show
+from domain.services.queue import appointment_check_in, appointment_start
 from tests.factories import make_appointment, make_doctor, make_patient
 from tests.realtime.conftest import communicator
 
@@ -84,4 +84,36 @@ async def test_completing_a_visit_pushes_the_queue_with_its_new_state():
     updated = await _next(queue, "queue.updated")
     assert [item["state"] for item in updated["items"]] == ["completed", "scheduled"]
     assert updated["items"][1]["position"] == 1
+    await queue.disconnect()
+
+
+@time_machine.travel(MORNING + timedelta(minutes=30), tick=False)
+async def test_starting_a_consultation_moves_the_next_patient_up():
+    doctor, first, second = await db_async(_todays_queue)()
+    await db_async(appointment_check_in)(first.pk, actor=doctor.user, context=SYSTEM)
+    queue = await _connect(f"/ws/doctors/{doctor.pk}/queue/", doctor.user)
+    me = await _connect("/ws/me/", second.patient)
+
+    await db_async(appointment_start)(first.pk, actor=doctor.user, context=SYSTEM)
+
+    updated = await _next(queue, "queue.updated")
+    assert [item["state"] for item in updated["items"]] == [
+        "in_consultation",
+        "scheduled",
+    ]
+    place = await _next(me, "queue.position")
+    assert (place["appointment_id"], place["position"]) == (str(second.pk), 1)
+    await queue.disconnect()
+    await me.disconnect()
+
+
+@time_machine.travel(MORNING + timedelta(hours=1, minutes=20), tick=False)
+async def test_a_no_show_pushes_the_queue_with_its_new_state():
+    doctor, first, _second = await db_async(_todays_queue)()
+    queue = await _connect(f"/ws/doctors/{doctor.pk}/queue/", doctor.user)
+
+    await db_async(appointment_no_show)(first.pk, actor=doctor.user, context=SYSTEM)
+
+    updated = await _next(queue, "queue.updated")
+    assert [item["state"] for item in updated["items"]] == ["no_show", "scheduled"]
     await queue.disconnect()
