@@ -1,5 +1,6 @@
 """Each websocket route and each way in: who is let in, what they hear."""
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -176,6 +177,39 @@ async def test_me_closes_with_4401_when_the_access_token_expires():
     frame = await ws.receive_json_from(timeout=3)
     assert frame["type"] == "authenticated", frame
     await assert_refused(ws, code="token_expired", close_code=4401)
+
+
+async def test_me_refuses_a_token_of_another_user_with_4403():
+    patient, other = await db_async(make_patient)(), await db_async(make_patient)()
+    ws = await _connect("/ws/me/", cookie=await db_async(_session_cookie)(patient))
+    await ws.receive_json_from(timeout=3)
+
+    await ws.send_json_to(
+        {"type": "authenticate", "token": await db_async(_token)(other)}
+    )
+
+    await assert_refused(ws, code="forbidden", close_code=4403)
+
+
+async def test_a_fresh_token_renews_the_socket_before_the_old_one_expires():
+    patient = await db_async(make_patient)()
+    old = AccessToken.for_user(patient)
+    # Three seconds is ample time to send the fresh token on a loaded machine.
+    old.set_exp(from_time=timezone.now() - old.lifetime + timedelta(seconds=3))
+    ws = await _connect("/ws/me/")
+    await ws.send_json_to({"type": "authenticate", "token": str(old)})
+    assert (await ws.receive_json_from(timeout=3))["type"] == "authenticated"
+
+    await ws.send_json_to(
+        {"type": "authenticate", "token": await db_async(_token)(patient)}
+    )
+    await ws.receive_json_from(timeout=3)
+
+    # Past the first token's expiry the socket still answers.
+    await asyncio.sleep(3.3)
+    await ws.send_json_to({"type": "ping"})
+    assert (await ws.receive_json_from(timeout=3))["type"] == "pong"
+    await ws.disconnect()
 
 
 async def test_me_carries_the_users_own_appointment_changes_only():
