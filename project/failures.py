@@ -9,34 +9,21 @@ plain-text 405, which this middleware gives the API's error shape.
 import json
 import logging
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+
+from project.middleware import ResponseMiddleware
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = "5"
 
 
-class FailureMiddleware:
-    sync_capable = True
-    async_capable = True
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest):
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        return self._shape(request, self.get_response(request))
-
-    async def _acall(self, request: HttpRequest):
-        return self._shape(request, await self.get_response(request))
-
-    def _shape(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+class FailureMiddleware(ResponseMiddleware):
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse
+    ) -> HttpResponse:
         if (
             response.status_code == 405
             and request.path.startswith("/api/")

@@ -7,9 +7,10 @@ the API docs). ``CSP_REPORT_ONLY`` sends it as report-only while a new page is
 being tried.
 """
 
-from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+
+from project.middleware import ResponseMiddleware
 
 
 def build_policies() -> tuple[str, list[tuple[str, str]]]:
@@ -30,30 +31,17 @@ def build_policies() -> tuple[str, list[tuple[str, str]]]:
     return render(base), by_prefix
 
 
-class ContentSecurityPolicyMiddleware:
+class ContentSecurityPolicyMiddleware(ResponseMiddleware):
     """Adds the CSP header unless a view already set its own."""
 
-    sync_capable = True
-    async_capable = True
-
     def __init__(self, get_response):
-        self.get_response = get_response
+        super().__init__(get_response)
         self.header = (
             "Content-Security-Policy-Report-Only"
             if settings.CSP_REPORT_ONLY
             else "Content-Security-Policy"
         )
         self.default, self.by_prefix = build_policies()
-        if iscoroutinefunction(get_response):
-            markcoroutinefunction(self)
-
-    def __call__(self, request: HttpRequest):
-        if iscoroutinefunction(self):
-            return self._acall(request)
-        return self._apply(request, self.get_response(request))
-
-    async def _acall(self, request: HttpRequest):
-        return self._apply(request, await self.get_response(request))
 
     def policy_for(self, path: str) -> str:
         for prefix, policy in self.by_prefix:
@@ -61,7 +49,9 @@ class ContentSecurityPolicyMiddleware:
                 return policy
         return self.default
 
-    def _apply(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    def process_response(
+        self, request: HttpRequest, response: HttpResponse
+    ) -> HttpResponse:
         if self.header not in response:
             response[self.header] = self.policy_for(request.path)
         return response
