@@ -22,7 +22,10 @@ from forecasting.selectors import daily_load, serving_model
 
 logger = logging.getLogger(__name__)
 
-_risk_cache: dict[int, RiskModel] = {}
+# The serving no-show model by registry row (id and creation time, so a
+# reused id is a new key); None when its weights could not be read, so a
+# process tries (and warns) once per version, not on every request.
+_risk_cache: dict[tuple, RiskModel | None] = {}
 
 # Used when no no-show model has been trained yet: the share of bookings
 # kept in a typical clinic (about 1 in 10 ends as a no-show or late cancel).
@@ -35,17 +38,18 @@ def _risk_model() -> RiskModel | None:
     row = serving_model(ModelKind.NO_SHOW)
     if row is None:
         return None
-    if row.pk not in _risk_cache:
+    key = (row.pk, row.created_at)
+    if key not in _risk_cache:
         try:
             model = load_risk_model(row)
         except OSError:
             # The weights were written where this process cannot read them (a
             # worker's own disk without shared storage): score without them.
             logger.warning("no-show model v%s weights unreadable", row.version)
-            return None
+            model = None
         _risk_cache.clear()
-        _risk_cache[row.pk] = model
-    return _risk_cache[row.pk]
+        _risk_cache[key] = model
+    return _risk_cache[key]
 
 
 def _patient_record(patient: User | None, now: datetime) -> tuple[float, float, float]:
